@@ -1,0 +1,49 @@
+package dev.fallbackwatch.detection;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One evaluation of the lookback window and what it found.
+ *
+ * @param windowStart events strictly after this instant were evaluated
+ * @param windowEnd events up to and including this instant were evaluated
+ * @param eventsScanned stored events inside the window
+ * @param eventsMatched of those, events that passed the address type, port and process filters
+ */
+@Schema(description = "One evaluation of the lookback window")
+public record DetectionRun(
+        long id,
+        Trigger trigger,
+        Status status,
+        Instant windowStart,
+        Instant windowEnd,
+        Long eventsScanned,
+        Long eventsMatched,
+        Integer findingsCreated,
+        Integer findingsUpdated,
+        Instant startedAt,
+        Instant finishedAt,
+        Long durationMs,
+        String errorMessage) {
+
+    /** What started a run. */
+    public enum Trigger {
+        SCHEDULED,
+        MANUAL
+    }
+
+    /** Where a run is in its life. */
+    public enum Status {
+        RUNNING,
+        SUCCEEDED,
+        FAILED
+    }
+
+    static Long durationMs(Instant startedAt, Instant finishedAt) {
+        return finishedAt == null
+                ? null
+                : Duration.between(startedAt, finishedAt).toMillis();
+    }
+}

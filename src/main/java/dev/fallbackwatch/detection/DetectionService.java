@@ -1,0 +1,138 @@
+package dev.fallbackwatch.detection;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.task.TaskExecutor;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Evaluates the lookback window and records the run.
+ *
+ * <p>The window is {@code (windowEnd - lookback, windowEnd]}. A run without an explicit end is the seed's
+ * {@code Timestamp > ago(24h)}: it ends now and, like the KQL, also counts events stamped after now. A run with an
+ * explicit end (a back-test over stored history) ignores events after it. Runs are serialised across every
+ * service instance by a PostgreSQL advisory lock held for the run's transaction.
+ */
+@Service
+public class DetectionService {
+
+    private static final Logger log = LoggerFactory.getLogger(DetectionService.class);
+
+    /** Advisory lock key shared by every instance: the technique number. */
+    private static final long RUN_LOCK_KEY = 1008L;
+
+    /** Upper bound of an open-ended window: later than any event a sensor can report. */
+    private static final Instant END_OF_TIME = Instant.parse("9999-12-31T23:59:59Z");
+
+    private final DetectionRunRepository runs;
+
+    private final NamedParameterJdbcTemplate jdbc;
+
+    private final TransactionTemplate transaction;
+
+    private final TaskExecutor executor;
+
+    private final Clock clock;
+
+    DetectionService(
+            DetectionRunRepository runs,
+            NamedParameterJdbcTemplate jdbc,
+            TransactionTemplate transaction,
+            @Qualifier("applicationTaskExecutor") TaskExecutor executor,
+            Clock clock) {
+        this.runs = runs;
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.executor = executor;
+        this.clock = clock;
+    }
+
+    /** Runs detection now on the caller's thread and returns the finished run. */
+    public DetectionRun run(DetectionRun.Trigger trigger, Instant windowEnd) {
+        DetectionRun run = start(trigger, windowEnd);
+        execute(run, windowEnd != null);
+        return runs.findById(run.id()).orElseThrow();
+    }
+
+    /** Records a new run and evaluates it in the background; returns it while it is still running. */
+    DetectionRun submit(Instant windowEnd) {
+        DetectionRun run = start(DetectionRun.Trigger.MANUAL, windowEnd);
+        executor.execute(() -> execute(run, windowEnd != null));
+        return run;
+    }
+
+    private DetectionRun start(DetectionRun.Trigger trigger, Instant requestedEnd) {
+        Instant startedAt = clock.instant();
+        Instant windowEnd = requestedEnd == null ? startedAt : requestedEnd;
+        Instant windowStart = windowEnd.minus(lookback());
+        long id = runs.insertRunning(trigger, windowStart, windowEnd, startedAt);
+        return runs.findById(id).orElseThrow();
+    }
+
+    private void execute(DetectionRun run, boolean boundedWindow) {
+        Instant upperBound = boundedWindow ? run.windowEnd() : END_OF_TIME;
+        MapSqlParameterSource params = new MapSqlParameterSource()
+                .addValue("runId", run.id())
+                .addValue("windowStart", DetectionRunRepository.utc(run.windowStart()))
+                .addValue("windowEnd", DetectionRunRepository.utc(upperBound))
+                .addValue("evaluatedAt", DetectionRunRepository.utc(run.startedAt()));
+
+        RunFigures figures;
+        try {
+            figures = transaction.execute(status -> {
+                jdbc.getJdbcTemplate().queryForObject("SELECT pg_advisory_xact_lock(?)", Object.class, RUN_LOCK_KEY);
+                RunFigures evaluated = jdbc.queryForObject(
+                        FallbackChannelQuery.SQL,
+                        params,
+                        (rs, rowNum) -> new RunFigures(
+                                rs.getLong("events_scanned"),
+                                rs.getLong("events_matched"),
+                                rs.getInt("findings_created"),
+                                rs.getInt("findings_updated")));
+                runs.markSucceeded(run.id(), evaluated, clock.instant());
+                return evaluated;
+            });
+        } catch (RuntimeException ex) {
+            runs.markFailed(run.id(), "evaluation failed: " + ex.getClass().getSimpleName(), clock.instant());
+            log.error("Detection run failed id={} trigger={}", run.id(), run.trigger(), ex);
+            return;
+        }
+
+        log.info(
+                "Detection run finished id={} trigger={} windowStart={} windowEnd={} eventsScanned={}"
+                        + " eventsMatched={} findingsCreated={} findingsUpdated={} durationMs={}",
+                run.id(),
+                run.trigger(),
+                run.windowStart(),
+                run.windowEnd(),
+                figures.eventsScanned(),
+                figures.eventsMatched(),
+                figures.findingsCreated(),
+                figures.findingsUpdated(),
+                Duration.between(run.startedAt(), clock.instant()).toMillis());
+    }
+
+    private Duration lookback() {
+        Integer hours = jdbc.getJdbcTemplate()
+                .queryForObject("SELECT lookback_hours FROM detection_threshold WHERE id = 1", Integer.class);
+        return Duration.ofHours(hours);
+    }
+
+    /** A run still RUNNING when the service starts was cut short by the previous stop. */
+    @EventListener(ApplicationReadyEvent.class)
+    void failInterruptedRuns() {
+        int interrupted = runs.failInterrupted(clock.instant());
+        if (interrupted > 0) {
+            log.warn("Marked detection runs interrupted by the last stop as failed count={}", interrupted);
+        }
+    }
+}

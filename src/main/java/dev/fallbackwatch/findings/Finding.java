@@ -1,0 +1,49 @@
+package dev.fallbackwatch.findings;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.time.Instant;
+import java.util.List;
+
+/** A process instance that crossed the T1008 thresholds within one hour bucket; the seed's projected columns. */
+@Schema(description = "A process instance that crossed the T1008 thresholds within one bucket")
+public record Finding(
+        long id,
+
+        @Schema(description = "MITRE ATT&CK technique", example = "T1008")
+        String technique,
+
+        @Schema(description = "Start of the bucket (bin(Timestamp, 1h))")
+        Instant windowStart,
+
+        @Schema(description = "End of the bucket, exclusive")
+        Instant windowEnd,
+
+        Instant firstSeen,
+        Instant lastSeen,
+
+        @Schema(description = "Minute boundaries crossed between firstSeen and lastSeen, as KQL datetime_diff")
+        long connectionSpanMinutes,
+
+        String deviceName,
+        String accountName,
+        String initiatingProcessFileName,
+        String initiatingProcessCommandLine,
+        Long initiatingProcessId,
+        String initiatingProcessParentFileName,
+        int uniqueDestIps,
+        int uniqueDestPorts,
+        int totalConnections,
+
+        @Schema(description = "Up to 10 distinct destination IPs, in the order first contacted")
+        List<String> destinationIps,
+
+        @Schema(description = "Up to 10 distinct destination ports, in the order first contacted")
+        List<Integer> destinationPorts,
+
+        RiskScore riskScore,
+
+        @Schema(description = "When a detection run first raised this finding")
+        Instant detectedAt,
+
+        @Schema(description = "When a detection run last changed this finding")
+        Instant updatedAt) {}

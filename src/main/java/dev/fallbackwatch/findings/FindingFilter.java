@@ -1,0 +1,22 @@
+package dev.fallbackwatch.findings;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * Narrows the list of findings; every criterion is optional and they all apply together.
+ *
+ * @param risks risk levels to keep, empty for all
+ * @param deviceName device name, case-insensitive exact match
+ * @param accountName account name, case-insensitive exact match
+ * @param processFileName initiating process file name, case-insensitive exact match
+ * @param from keep findings with activity at or after this instant (lastSeen &gt;= from)
+ * @param to keep findings with activity before this instant (firstSeen &lt; to)
+ */
+record FindingFilter(
+        Set<RiskScore> risks,
+        String deviceName,
+        String accountName,
+        String processFileName,
+        Instant from,
+        Instant to) {}

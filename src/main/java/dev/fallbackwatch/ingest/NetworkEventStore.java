@@ -1,0 +1,129 @@
+package dev.fallbackwatch.ingest;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Writes events with PostgreSQL COPY into a transaction-local staging table, then moves the new ones into
+ * {@code network_event}. COPY cannot skip conflicting rows itself; the staging step keeps deduplication exact.
+ */
+@Repository
+class NetworkEventStore {
+
+    static final String COLUMNS = """
+            device_name, report_id, event_time, device_id, action_type,
+            remote_ip, remote_port, remote_ip_type, remote_ip_type_derived, remote_url,
+            local_ip, local_port, protocol, account_name,
+            initiating_process_account_name, initiating_process_account_domain,
+            initiating_process_file_name, initiating_process_command_line,
+            initiating_process_id, initiating_process_parent_file_name""";
+
+    private static final String CREATE_STAGING = """
+            CREATE TEMPORARY TABLE incoming_network_event
+                (LIKE network_event INCLUDING DEFAULTS)
+                ON COMMIT DROP""";
+
+    private static final String COPY_INTO_STAGING =
+            "COPY incoming_network_event (" + COLUMNS + ") FROM STDIN (FORMAT text)";
+
+    // The first of several records with one identity wins, whether the others came earlier or in this batch.
+    private static final String MOVE_NEW_EVENTS = "INSERT INTO network_event (" + COLUMNS + ")\n"
+            + "SELECT " + COLUMNS + "\n"
+            + "FROM incoming_network_event\n"
+            + "ON CONFLICT (device_name, report_id, event_time) DO NOTHING";
+
+    private final DataSource dataSource;
+
+    private final JdbcTemplate jdbc;
+
+    NetworkEventStore(DataSource dataSource, JdbcTemplate jdbc) {
+        this.dataSource = dataSource;
+        this.jdbc = jdbc;
+    }
+
+    /** Starts a COPY into a fresh staging table; call inside a transaction. */
+    StagingCopy openStaging() {
+        jdbc.execute(CREATE_STAGING);
+        Connection connection = DataSourceUtils.getConnection(dataSource);
+        try {
+            CopyIn copyIn = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_INTO_STAGING);
+            return new StagingCopy(copyIn);
+        } catch (SQLException ex) {
+            throw new IllegalStateException("Could not start COPY into the staging table", ex);
+        }
+    }
+
+    /** Moves staged events that are not stored yet; returns how many were new. */
+    int moveNewEvents() {
+        return jdbc.update(MOVE_NEW_EVENTS);
+    }
+
+    /** An open COPY stream; rows are buffered and sent in blocks of about {@value #FLUSH_BYTES} bytes. */
+    static final class StagingCopy implements AutoCloseable {
+
+        private static final int FLUSH_BYTES = 256 * 1024;
+
+        private final CopyIn copyIn;
+
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(FLUSH_BYTES + 8192);
+
+        private final StringBuilder row = new StringBuilder(512);
+
+        private StagingCopy(CopyIn copyIn) {
+            this.copyIn = copyIn;
+        }
+
+        void write(NetworkEvent event) {
+            row.setLength(0);
+            CopyTextRow.append(row, event);
+            byte[] bytes = row.toString().getBytes(StandardCharsets.UTF_8);
+            buffer.write(bytes, 0, bytes.length);
+            if (buffer.size() >= FLUSH_BYTES) {
+                flush();
+            }
+        }
+
+        /** Sends what is buffered and ends the COPY. */
+        void finish() {
+            flush();
+            try {
+                copyIn.endCopy();
+            } catch (SQLException ex) {
+                throw new IllegalStateException("COPY into the staging table failed", ex);
+            }
+        }
+
+        private void flush() {
+            if (buffer.size() == 0) {
+                return;
+            }
+            try {
+                copyIn.writeToCopy(buffer.toByteArray(), 0, buffer.size());
+            } catch (SQLException ex) {
+                throw new IllegalStateException("COPY into the staging table failed", ex);
+            }
+            buffer.reset();
+        }
+
+        /** Cancels a COPY that was not finished, so the connection can roll back. */
+        @Override
+        public void close() {
+            if (!copyIn.isActive()) {
+                return;
+            }
+            try {
+                copyIn.cancelCopy();
+            } catch (SQLException ex) {
+                throw new IllegalStateException("Could not cancel COPY into the staging table", ex);
+            }
+        }
+    }
+}
