@@ -48,7 +48,8 @@ class DetectionRunRepository {
                     events_matched = :eventsMatched,
                     findings_created = :findingsCreated,
                     findings_updated = :findingsUpdated,
-                    finished_at = :finishedAt
+                    finished_at = :finishedAt,
+                    error_message = NULL
                 WHERE id = :id""", params);
     }
 

@@ -2,8 +2,10 @@ package dev.fallbackwatch.ingest;
 
 import dev.fallbackwatch.web.Problems;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -36,14 +38,32 @@ class EventIngestController {
     @PostMapping(
             consumes = {MediaType.APPLICATION_JSON_VALUE, NDJSON},
             produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Store a batch of network events", description = """
+    @Operation(
+            summary = "Store a batch of network events",
+            description = """
                     Accepts a JSON array of DeviceNetworkEvents records, NDJSON (one record per line), or the \
                     Defender Streaming API envelope {"records":[{"category":"AdvancedHunting-DeviceNetworkEvents",\
                     "properties":{…}}]}. Column names are Defender's, matched case-insensitively; unknown \
                     columns are ignored. Send Content-Encoding: gzip for compressed bodies. Each invalid record \
                     is rejected with its index and reason while the valid ones are stored; an event already \
                     stored (same DeviceName, ReportId and Timestamp) is counted as a duplicate. The answer comes \
-                    after the records are committed.""")
+                    after the records are committed.""",
+            requestBody =
+                    @RequestBody(
+                            required = true,
+                            content = {
+                                @Content(
+                                        mediaType = MediaType.APPLICATION_JSON_VALUE,
+                                        array =
+                                                @ArraySchema(
+                                                        schema =
+                                                                @Schema(
+                                                                        implementation =
+                                                                                DeviceNetworkEventSchema.class))),
+                                @Content(
+                                        mediaType = NDJSON,
+                                        schema = @Schema(implementation = DeviceNetworkEventSchema.class))
+                            }))
     @ApiResponse(responseCode = "200", description = "Batch processed; see the counts and errors")
     @ApiResponse(
             responseCode = "400",
