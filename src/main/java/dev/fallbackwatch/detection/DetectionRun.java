@@ -10,7 +10,9 @@ import java.time.Instant;
  * @param windowStart events strictly after this instant were evaluated
  * @param windowEnd events up to and including this instant were evaluated
  * @param eventsScanned stored events inside the window
- * @param eventsMatched of those, events that passed the address type, port and process filters
+ * @param eventsMatched of those, events that passed the address type, port and exclusion filters
+ * @param findingsNoLongerMatching findings in the window that stopped crossing the thresholds, after a settings
+ *     change
  */
 @Schema(description = "One evaluation of the lookback window")
 public record DetectionRun(
@@ -23,6 +25,7 @@ public record DetectionRun(
         Long eventsMatched,
         Integer findingsCreated,
         Integer findingsUpdated,
+        Integer findingsNoLongerMatching,
         Instant startedAt,
         Instant finishedAt,
         Long durationMs,

@@ -40,6 +40,7 @@ class DetectionRunRepository {
                 .addValue("eventsMatched", figures.eventsMatched())
                 .addValue("findingsCreated", figures.findingsCreated())
                 .addValue("findingsUpdated", figures.findingsUpdated())
+                .addValue("findingsNoLongerMatching", figures.findingsNoLongerMatching())
                 .addValue("finishedAt", utc(finishedAt));
         jdbc.update("""
                 UPDATE detection_run
@@ -48,6 +49,7 @@ class DetectionRunRepository {
                     events_matched = :eventsMatched,
                     findings_created = :findingsCreated,
                     findings_updated = :findingsUpdated,
+                    findings_no_longer_matching = :findingsNoLongerMatching,
                     finished_at = :finishedAt,
                     error_message = NULL
                 WHERE id = :id""", params);
@@ -101,6 +103,7 @@ class DetectionRunRepository {
                 rs.getObject("events_matched", Long.class),
                 rs.getObject("findings_created", Integer.class),
                 rs.getObject("findings_updated", Integer.class),
+                rs.getObject("findings_no_longer_matching", Integer.class),
                 startedAt,
                 finishedAt,
                 DetectionRun.durationMs(startedAt, finishedAt),

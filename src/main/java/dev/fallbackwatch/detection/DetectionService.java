@@ -3,6 +3,7 @@ package dev.fallbackwatch.detection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -70,6 +71,30 @@ public class DetectionService {
         return run;
     }
 
+    /**
+     * Evaluates the window as a run would after {@code candidateSettings} has changed the settings tables, and
+     * compares the outcome with the stored findings. Everything happens in one transaction that is rolled back,
+     * so the preview runs the very query of a real run and saves nothing.
+     */
+    public DetectionPreview preview(Runnable candidateSettings, Instant requestedEnd) {
+        return transaction.execute(status -> {
+            status.setRollbackOnly();
+            candidateSettings.run();
+
+            Instant evaluatedAt = clock.instant();
+            Instant windowEnd = requestedEnd == null ? evaluatedAt : requestedEnd;
+            Instant windowStart = windowEnd.minus(lookback());
+            MapSqlParameterSource params = window(windowStart, requestedEnd == null ? END_OF_TIME : windowEnd)
+                    .addValue("evaluatedAt", DetectionRunRepository.utc(evaluatedAt));
+
+            List<PreviewQueries.Evaluated> evaluated =
+                    jdbc.query(FallbackChannelQuery.PREVIEW, params, PreviewQueries::evaluated);
+            List<PreviewQueries.Stored> stored =
+                    jdbc.query(PreviewQueries.STORED_IN_WINDOW, params, PreviewQueries::stored);
+            return DetectionPreview.compare(windowStart, windowEnd, evaluated, stored);
+        });
+    }
+
     private DetectionRun start(DetectionRun.Trigger trigger, Instant requestedEnd) {
         Instant startedAt = clock.instant();
         Instant windowEnd = requestedEnd == null ? startedAt : requestedEnd;
@@ -79,25 +104,15 @@ public class DetectionService {
     }
 
     private void execute(DetectionRun run, boolean boundedWindow) {
-        Instant upperBound = boundedWindow ? run.windowEnd() : END_OF_TIME;
-        MapSqlParameterSource params = new MapSqlParameterSource()
+        MapSqlParameterSource params = window(run.windowStart(), boundedWindow ? run.windowEnd() : END_OF_TIME)
                 .addValue("runId", run.id())
-                .addValue("windowStart", DetectionRunRepository.utc(run.windowStart()))
-                .addValue("windowEnd", DetectionRunRepository.utc(upperBound))
                 .addValue("evaluatedAt", DetectionRunRepository.utc(run.startedAt()));
 
         RunFigures figures;
         try {
             figures = transaction.execute(status -> {
                 jdbc.getJdbcTemplate().queryForObject("SELECT pg_advisory_xact_lock(?)", Object.class, RUN_LOCK_KEY);
-                RunFigures evaluated = jdbc.queryForObject(
-                        FallbackChannelQuery.SQL,
-                        params,
-                        (rs, rowNum) -> new RunFigures(
-                                rs.getLong("events_scanned"),
-                                rs.getLong("events_matched"),
-                                rs.getInt("findings_created"),
-                                rs.getInt("findings_updated")));
+                RunFigures evaluated = jdbc.queryForObject(FallbackChannelQuery.RUN, params, DetectionService::figures);
                 runs.markSucceeded(run.id(), evaluated, clock.instant());
                 return evaluated;
             });
@@ -109,7 +124,8 @@ public class DetectionService {
 
         log.info(
                 "Detection run finished id={} trigger={} windowStart={} windowEnd={} eventsScanned={}"
-                        + " eventsMatched={} findingsCreated={} findingsUpdated={} durationMs={}",
+                        + " eventsMatched={} findingsCreated={} findingsUpdated={} findingsNoLongerMatching={}"
+                        + " durationMs={}",
                 run.id(),
                 run.trigger(),
                 run.windowStart(),
@@ -118,7 +134,23 @@ public class DetectionService {
                 figures.eventsMatched(),
                 figures.findingsCreated(),
                 figures.findingsUpdated(),
+                figures.findingsNoLongerMatching(),
                 Duration.between(run.startedAt(), clock.instant()).toMillis());
+    }
+
+    private static MapSqlParameterSource window(Instant start, Instant end) {
+        return new MapSqlParameterSource()
+                .addValue("windowStart", DetectionRunRepository.utc(start))
+                .addValue("windowEnd", DetectionRunRepository.utc(end));
+    }
+
+    private static RunFigures figures(java.sql.ResultSet rs, int rowNum) throws java.sql.SQLException {
+        return new RunFigures(
+                rs.getLong("events_scanned"),
+                rs.getLong("events_matched"),
+                rs.getInt("findings_created"),
+                rs.getInt("findings_updated"),
+                rs.getInt("findings_no_longer_matching"));
     }
 
     private Duration lookback() {

@@ -1,21 +1,22 @@
 package dev.fallbackwatch.detection;
 
 /**
- * The seed KQL query, as one PostgreSQL statement that evaluates the lookback window and upserts findings.
+ * The seed KQL query as PostgreSQL: one evaluation of the window, followed either by the run's writes or by a
+ * plain select for a preview.
  *
- * <p>Read it beside {@code t1008-fallback-channels.txt}; each step names the KQL line it implements. Two
- * deliberate differences: the process exclusion is a case-insensitive match of the whole file name (KQL's
- * {@code has_any} matches terms, so {@code update-chrome.exe} would hide), and distinct counts are exact where
- * KQL's {@code dcount} estimates.
+ * <p>Read it beside {@code t1008-fallback-channels.txt}; each step names the KQL line it implements. Deliberate
+ * differences: the process exclusion is a case-insensitive match of the whole file name (KQL's {@code has_any}
+ * matches terms, so {@code update-chrome.exe} would hide), exclusions can be scoped and can expire, destination
+ * exclusions exist beside process exclusions, and distinct counts are exact where KQL's {@code dcount}
+ * estimates.
  *
- * <p>Invariants of the upsert: one finding per process instance and bucket; a finding is only updated when the
- * new evaluation covers at least the span it covered before (so the lookback edge moving through a bucket, or a
- * back-test window ending inside one, never shrinks it), and only when something changed.
+ * <p>Parameters: {@code windowStart} (exclusive), {@code windowEnd} (inclusive), {@code evaluatedAt} (the instant
+ * exclusions expire against) and, for a run, {@code runId}.
  */
 final class FallbackChannelQuery {
 
-    /** Parameters: runId, windowStart, windowEnd (exclusive of start, inclusive of end), evaluatedAt. */
-    static final String SQL = """
+    /** Ends with the CTE {@code findings}: every group and bucket that crosses the thresholds, with its risk. */
+    static final String EVALUATION = """
             WITH settings AS (
                 SELECT *
                 FROM detection_threshold
@@ -26,15 +27,38 @@ final class FallbackChannelQuery {
             window_events AS (
                 SELECT e.*,
                        date_bin(make_interval(mins => s.bucket_minutes), e.event_time,
-                                TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket_start
+                                TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket_start,
+                       lower(substring(e.remote_url
+                                       FROM '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^@/]*@)?([^/:?#]+)')) AS remote_host
                 FROM network_event e
                 CROSS JOIN settings s
                 WHERE e.event_time > :windowStart
                   AND e.event_time <= :windowEnd
             ),
 
+            candidate_events AS (
+                SELECT w.*
+                FROM window_events w
+                -- | where RemoteIPType == "Public"
+                WHERE w.remote_ip_type = 'Public'
+                  -- | where RemotePort in (C2FallbackPorts)
+                  AND w.remote_port IN (SELECT port FROM detection_port)
+            ),
+
+            active_process_exclusions AS (
+                SELECT *
+                FROM process_exclusion
+                WHERE expires_at IS NULL OR expires_at > :evaluatedAt
+            ),
+
+            active_destination_exclusions AS (
+                SELECT *
+                FROM destination_exclusion
+                WHERE expires_at IS NULL OR expires_at > :evaluatedAt
+            ),
+
             matching_events AS (
-                SELECT w.*,
+                SELECT c.*,
                        row_number() OVER (
                            PARTITION BY device_name, account_name, initiating_process_file_name,
                                         initiating_process_command_line, initiating_process_id,
@@ -45,16 +69,16 @@ final class FallbackChannelQuery {
                                         initiating_process_command_line, initiating_process_id,
                                         initiating_process_parent_file_name, bucket_start, remote_port
                            ORDER BY event_time, report_id) AS port_contact
-                FROM window_events w
-                -- | where RemoteIPType == "Public"
-                WHERE w.remote_ip_type = 'Public'
-                  -- | where RemotePort in (C2FallbackPorts)
-                  AND w.remote_port IN (SELECT port FROM detection_port)
-                  -- | where not(InitiatingProcessFileName has_any (ExcludedProcesses))
+                FROM candidate_events c
+                -- | where not(InitiatingProcessFileName has_any (ExcludedProcesses))
+                WHERE NOT EXISTS (
+                          SELECT 1
+                          FROM active_process_exclusions x
+                          WHERE %s)
                   AND NOT EXISTS (
-                      SELECT 1
-                      FROM process_exclusion x
-                      WHERE lower(x.process_name) = lower(w.initiating_process_file_name))
+                          SELECT 1
+                          FROM active_destination_exclusions d
+                          WHERE %s)
             ),
 
             -- | summarize ... by DeviceName, AccountName, InitiatingProcessFileName,
@@ -105,7 +129,18 @@ final class FallbackChannelQuery {
                 WHERE b.unique_dest_ips >= s.finding_min_distinct_ips
                    OR (b.unique_dest_ports >= s.finding_min_distinct_ports
                        AND b.total_connections >= s.finding_min_connections)
-            ),
+            )
+            """.formatted(processExcludes("x", "c"), destinationExcludes("d", "c"));
+
+    /**
+     * Writes what a run found. Invariants: one finding per process instance and bucket; a finding is changed
+     * only when its whole previous span lies inside this window, so this evaluation saw every event the earlier
+     * one saw (the lookback edge moving through a bucket, or a back-test ending inside one, never shrinks it);
+     * and only when something changed. A finding in the window that no longer crosses the thresholds is marked,
+     * with the latest settings change, not deleted.
+     */
+    static final String RUN = EVALUATION + """
+            ,
 
             upserted AS (
                 INSERT INTO finding (
@@ -130,25 +165,114 @@ final class FallbackChannelQuery {
                     destination_ips = EXCLUDED.destination_ips,
                     destination_ports = EXCLUDED.destination_ports,
                     risk_score = EXCLUDED.risk_score,
+                    no_longer_matching = false,
+                    no_longer_matching_since = NULL,
+                    no_longer_matching_change_id = NULL,
                     updated_at = EXCLUDED.updated_at,
                     last_run_id = EXCLUDED.last_run_id
-                WHERE EXCLUDED.first_seen <= finding.first_seen
-                  AND EXCLUDED.last_seen >= finding.last_seen
+                WHERE finding.first_seen > :windowStart
+                  AND finding.last_seen <= :windowEnd
                   AND (finding.first_seen, finding.last_seen, finding.total_connections, finding.unique_dest_ips,
                        finding.unique_dest_ports, finding.destination_ips, finding.destination_ports,
-                       finding.risk_score)
+                       finding.risk_score, finding.no_longer_matching)
                       IS DISTINCT FROM
                       (EXCLUDED.first_seen, EXCLUDED.last_seen, EXCLUDED.total_connections,
                        EXCLUDED.unique_dest_ips, EXCLUDED.unique_dest_ports, EXCLUDED.destination_ips,
-                       EXCLUDED.destination_ports, EXCLUDED.risk_score)
+                       EXCLUDED.destination_ports, EXCLUDED.risk_score, false)
                 RETURNING (xmax = 0) AS created
+            ),
+
+            unmatched AS (
+                UPDATE finding f
+                SET no_longer_matching = true,
+                    no_longer_matching_since = :evaluatedAt,
+                    no_longer_matching_change_id = (SELECT max(id) FROM settings_audit),
+                    updated_at = :evaluatedAt,
+                    last_run_id = :runId
+                WHERE f.first_seen > :windowStart
+                  AND f.last_seen <= :windowEnd
+                  AND NOT f.no_longer_matching
+                  AND NOT EXISTS (
+                      SELECT 1
+                      FROM findings n
+                      WHERE n.device_name = f.device_name
+                        AND n.group_key = f.group_key
+                        AND n.bucket_start = f.window_start)
+                RETURNING f.id
+            ),
+
+            -- What each exclusion entry kept out of this run, among events that passed the other filters.
+            process_suppression AS (
+                UPDATE process_exclusion target
+                SET last_run_id = :runId,
+                    last_run_suppressed_events = hits.suppressed
+                FROM (
+                    SELECT x.id, count(c.report_id) AS suppressed
+                    FROM process_exclusion x
+                    LEFT JOIN candidate_events c
+                           ON (x.expires_at IS NULL OR x.expires_at > :evaluatedAt) AND %s
+                    GROUP BY x.id
+                ) hits
+                WHERE target.id = hits.id
+                RETURNING 1
+            ),
+
+            destination_suppression AS (
+                UPDATE destination_exclusion target
+                SET last_run_id = :runId,
+                    last_run_suppressed_events = hits.suppressed
+                FROM (
+                    SELECT d.id, count(c.report_id) AS suppressed
+                    FROM destination_exclusion d
+                    LEFT JOIN candidate_events c
+                           ON (d.expires_at IS NULL OR d.expires_at > :evaluatedAt) AND %s
+                    GROUP BY d.id
+                ) hits
+                WHERE target.id = hits.id
+                RETURNING 1
             )
 
             SELECT (SELECT count(*) FROM window_events) AS events_scanned,
                    (SELECT count(*) FROM matching_events) AS events_matched,
                    (SELECT count(*) FROM upserted WHERE created) AS findings_created,
-                   (SELECT count(*) FROM upserted WHERE NOT created) AS findings_updated
+                   (SELECT count(*) FROM upserted WHERE NOT created) AS findings_updated,
+                   (SELECT count(*) FROM unmatched) AS findings_no_longer_matching,
+                   (SELECT count(*) FROM process_suppression) + (SELECT count(*) FROM destination_suppression)
+                       AS exclusions_counted
+            """.formatted(processExcludes("x", "c"), destinationExcludes("d", "c"));
+
+    /** Lists what a run would find, writing nothing. */
+    static final String PREVIEW = EVALUATION + """
+            SELECT *
+            FROM findings
             """;
 
     private FallbackChannelQuery() {}
+
+    /** An exclusion applies to events of its process, within its optional scope. */
+    private static String processExcludes(String x, String e) {
+        return """
+                lower(%1$s.process_name) = lower(%2$s.initiating_process_file_name)
+                              AND (%1$s.device_name IS NULL OR lower(%1$s.device_name) = lower(%2$s.device_name))
+                              AND (%1$s.account_name IS NULL OR lower(%1$s.account_name) = lower(%2$s.account_name))
+                              AND (%1$s.parent_process_name IS NULL
+                                   OR lower(%1$s.parent_process_name) = lower(%2$s.initiating_process_parent_file_name))
+                              AND (%1$s.command_line_like IS NULL
+                                   OR %2$s.initiating_process_command_line ILIKE %1$s.command_line_like)""".formatted(x, e);
+    }
+
+    /** An exclusion applies to events towards its network or domain, on its port if it has one, within scope. */
+    private static String destinationExcludes(String d, String e) {
+        return """
+                (%1$s.cidr IS NULL OR %2$s.remote_ip <<= %1$s.cidr)
+                              AND (%1$s.remote_url_suffix IS NULL
+                                   OR %2$s.remote_host = %1$s.remote_url_suffix
+                                   OR right(%2$s.remote_host, length(%1$s.remote_url_suffix) + 1)
+                                      = '.' || %1$s.remote_url_suffix)
+                              AND (%1$s.port IS NULL OR %1$s.port = %2$s.remote_port)
+                              AND (%1$s.device_name IS NULL OR lower(%1$s.device_name) = lower(%2$s.device_name))
+                              AND (%1$s.account_name IS NULL OR lower(%1$s.account_name) = lower(%2$s.account_name))
+                              AND (%1$s.process_name IS NULL
+                                   OR lower(%1$s.process_name) = lower(%2$s.initiating_process_file_name))""".formatted(d, e);
+    }
 }

@@ -46,4 +46,12 @@ public record Finding(
         Instant detectedAt,
 
         @Schema(description = "When a detection run last changed this finding")
-        Instant updatedAt) {}
+        Instant updatedAt,
+
+        @Schema(description = "True when a run after a settings change found it no longer crosses the thresholds")
+        boolean noLongerMatching,
+
+        Instant noLongerMatchingSince,
+
+        @Schema(description = "The settings change (audit entry id) that made it stop matching")
+        Long noLongerMatchingChangeId) {}

@@ -43,6 +43,11 @@ class FindingController {
             @Parameter(description = "Risk levels to keep: Critical, High, Medium, Low (any case)")
                     @RequestParam(required = false)
                     List<String> risk,
+            @Parameter(
+                            description = "true: only findings that still cross the thresholds; false: only those a"
+                                    + " settings change made stop matching; absent: both")
+                    @RequestParam(required = false)
+                    Boolean matching,
             @Parameter(description = "Device name, exact and case-insensitive") @RequestParam(required = false)
                     String deviceName,
             @Parameter(description = "Account name, exact and case-insensitive") @RequestParam(required = false)
@@ -64,6 +69,7 @@ class FindingController {
 
         FindingFilter filter = new FindingFilter(
                 risks(risk),
+                matching,
                 blankToNull(deviceName),
                 blankToNull(accountName),
                 blankToNull(initiatingProcessFileName),

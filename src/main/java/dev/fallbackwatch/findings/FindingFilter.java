@@ -7,6 +7,8 @@ import java.util.Set;
  * Narrows the list of findings; every criterion is optional and they all apply together.
  *
  * @param risks risk levels to keep, empty for all
+ * @param matching true for findings that still cross the thresholds, false for those marked no longer matching,
+ *     null for both
  * @param deviceName device name, case-insensitive exact match
  * @param accountName account name, case-insensitive exact match
  * @param processFileName initiating process file name, case-insensitive exact match
@@ -15,6 +17,7 @@ import java.util.Set;
  */
 record FindingFilter(
         Set<RiskScore> risks,
+        Boolean matching,
         String deviceName,
         String accountName,
         String processFileName,

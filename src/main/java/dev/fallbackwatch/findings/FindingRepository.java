@@ -79,6 +79,10 @@ class FindingRepository {
             conditions.add("risk_score IN (:risks)");
             params.addValue("risks", filter.risks().stream().map(Enum::name).toList());
         }
+        if (filter.matching() != null) {
+            conditions.add("no_longer_matching = :noLongerMatching");
+            params.addValue("noLongerMatching", !filter.matching());
+        }
         if (filter.deviceName() != null) {
             conditions.add("lower(device_name) = lower(:deviceName)");
             params.addValue("deviceName", filter.deviceName());
@@ -137,7 +141,10 @@ class FindingRepository {
                 Arrays.asList((Integer[]) array(rs, "destination_ports")),
                 RiskScore.valueOf(rs.getString("risk_score")),
                 instant(rs, "detected_at"),
-                instant(rs, "updated_at"));
+                instant(rs, "updated_at"),
+                rs.getBoolean("no_longer_matching"),
+                nullableInstant(rs, "no_longer_matching_since"),
+                rs.getObject("no_longer_matching_change_id", Long.class));
     }
 
     private static Object array(ResultSet rs, String column) throws SQLException {
@@ -147,6 +154,11 @@ class FindingRepository {
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    private static Instant nullableInstant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
     }
 
     private static OffsetDateTime utc(Instant instant) {

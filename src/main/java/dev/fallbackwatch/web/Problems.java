@@ -1,6 +1,8 @@
 package dev.fallbackwatch.web;
 
 import java.net.URI;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
@@ -40,5 +42,21 @@ public final class Problems {
 
     public static ErrorResponseException badRequest(String slug, String title, String detail) {
         return problem(HttpStatus.BAD_REQUEST, slug, title, detail);
+    }
+
+    /** A 400 that names each invalid field in an {@code errors} member. */
+    public static ErrorResponseException invalid(List<FieldProblem> problems) {
+        return new ErrorResponseException(HttpStatus.BAD_REQUEST, invalidDetail(problems), null);
+    }
+
+    public static ProblemDetail invalidDetail(List<FieldProblem> problems) {
+        String fields = problems.stream().map(FieldProblem::field).distinct().collect(Collectors.joining(", "));
+        ProblemDetail problem = detail(
+                HttpStatus.BAD_REQUEST,
+                "validation-failed",
+                "Invalid request",
+                "Correct these fields and send the request again: " + fields + ".");
+        problem.setProperty("errors", problems);
+        return problem;
     }
 }

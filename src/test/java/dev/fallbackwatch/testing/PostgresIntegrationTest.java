@@ -44,9 +44,27 @@ public abstract class PostgresIntegrationTest {
     @Autowired
     protected ObjectMapper json;
 
+    private static boolean pristineSettingsSaved;
+
+    /** Empties events, findings, runs and audit, and puts the settings back as the migrations seeded them. */
     @BeforeEach
-    void emptyEventsAndFindings() {
-        jdbc.execute("TRUNCATE network_event, finding, detection_run RESTART IDENTITY CASCADE");
+    void startFromTheSeededState() {
+        if (!pristineSettingsSaved) {
+            jdbc.execute("CREATE TABLE pristine_threshold AS TABLE detection_threshold");
+            jdbc.execute("CREATE TABLE pristine_port AS TABLE detection_port");
+            jdbc.execute("CREATE TABLE pristine_process_exclusion AS"
+                    + " SELECT id, process_name, reason, created_at, created_by FROM process_exclusion");
+            pristineSettingsSaved = true;
+        }
+        jdbc.execute("TRUNCATE network_event, finding, detection_run, settings_audit, process_exclusion,"
+                + " destination_exclusion, detection_port, detection_threshold RESTART IDENTITY CASCADE");
+        jdbc.execute("INSERT INTO detection_threshold SELECT * FROM pristine_threshold");
+        jdbc.execute("INSERT INTO detection_port SELECT * FROM pristine_port");
+        jdbc.execute("UPDATE detection_port_list SET version = 1");
+        jdbc.execute("INSERT INTO process_exclusion (id, process_name, reason, created_at, created_by)"
+                + " OVERRIDING SYSTEM VALUE SELECT * FROM pristine_process_exclusion");
+        jdbc.execute(
+                "SELECT setval(pg_get_serial_sequence('process_exclusion', 'id'), max(id)) FROM process_exclusion");
     }
 
     /** Sends records as a JSON array and expects them to be processed. */

@@ -1,0 +1,81 @@
+package dev.fallbackwatch.settings;
+
+import dev.fallbackwatch.web.Actor;
+import dev.fallbackwatch.web.Versions;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Processes whose connections detection ignores. */
+@RestController
+@RequestMapping("/api/v1/settings/process-exclusions")
+@Tag(name = "Settings")
+class ProcessExclusionController {
+
+    private final SettingsService settings;
+
+    ProcessExclusionController(SettingsService settings) {
+        this.settings = settings;
+    }
+
+    @GetMapping
+    @Operation(
+            summary = "List process exclusions",
+            description = "Expired entries are listed with expired=true. suppressedEventsLastRun shows what each"
+                    + " entry kept out of the last run: 0 for an entry that never matches.")
+    List<ProcessExclusion> list() {
+        return settings.processExclusions();
+    }
+
+    @PostMapping
+    @Operation(summary = "Add a process exclusion")
+    ResponseEntity<ProcessExclusion> create(
+            @Valid @RequestBody ProcessExclusionRequest entry, HttpServletRequest request) {
+        ProcessExclusion created = settings.createProcessExclusion(entry, Actor.of(request));
+        return ResponseEntity.created(URI.create("/api/v1/settings/process-exclusions/" + created.id()))
+                .eTag(Versions.etag(created.version()))
+                .body(created);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Show one process exclusion")
+    ResponseEntity<ProcessExclusion> get(@PathVariable long id) {
+        ProcessExclusion entry = settings.processExclusion(id);
+        return ResponseEntity.ok().eTag(Versions.etag(entry.version())).body(entry);
+    }
+
+    @PutMapping("/{id}")
+    @Operation(summary = "Replace a process exclusion", description = "412 when If-Match does not match its ETag.")
+    ResponseEntity<ProcessExclusion> put(
+            @PathVariable long id,
+            @Valid @RequestBody ProcessExclusionRequest entry,
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+            HttpServletRequest request) {
+        ProcessExclusion updated = settings.replaceProcessExclusion(id, entry, ifMatch, Actor.of(request));
+        return ResponseEntity.ok().eTag(Versions.etag(updated.version())).body(updated);
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Delete a process exclusion", description = "412 when If-Match does not match its ETag.")
+    ResponseEntity<Void> delete(
+            @PathVariable long id,
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+            HttpServletRequest request) {
+        settings.deleteProcessExclusion(id, ifMatch, Actor.of(request));
+        return ResponseEntity.noContent().build();
+    }
+}
