@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -44,17 +45,21 @@ public class DetectionService {
 
     private final Clock clock;
 
+    private final ApplicationEventPublisher events;
+
     DetectionService(
             DetectionRunRepository runs,
             NamedParameterJdbcTemplate jdbc,
             TransactionTemplate transaction,
             @Qualifier("applicationTaskExecutor") TaskExecutor executor,
-            Clock clock) {
+            Clock clock,
+            ApplicationEventPublisher events) {
         this.runs = runs;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.executor = executor;
         this.clock = clock;
+        this.events = events;
     }
 
     /** Runs detection now on the caller's thread and returns the finished run. */
@@ -113,6 +118,14 @@ public class DetectionService {
             figures = transaction.execute(status -> {
                 jdbc.getJdbcTemplate().queryForObject("SELECT pg_advisory_xact_lock(?)", Object.class, RUN_LOCK_KEY);
                 RunFigures evaluated = jdbc.queryForObject(FallbackChannelQuery.RUN, params, DetectionService::figures);
+                events.publishEvent(new DetectionRunCompleted(
+                        run.id(),
+                        run.windowStart(),
+                        run.windowEnd(),
+                        new DetectionRunCompleted.RunFiguresView(
+                                evaluated.findingsCreated(),
+                                evaluated.findingsUpdated(),
+                                evaluated.findingsNoLongerMatching())));
                 runs.markSucceeded(run.id(), evaluated, clock.instant());
                 return evaluated;
             });
