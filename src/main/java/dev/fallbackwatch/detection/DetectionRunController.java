@@ -1,5 +1,6 @@
 package dev.fallbackwatch.detection;
 
+import dev.fallbackwatch.security.AdminAccess;
 import dev.fallbackwatch.web.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -21,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Starts detection runs on request and shows past runs. */
 @RestController
+@AdminAccess
 @RequestMapping("/api/v1/detection/runs")
 @Tag(name = "Detection runs", description = "Run the T1008 aggregation now and follow its progress")
 class DetectionRunController {

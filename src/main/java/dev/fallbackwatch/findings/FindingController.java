@@ -1,5 +1,6 @@
 package dev.fallbackwatch.findings;
 
+import dev.fallbackwatch.security.AnalystAccess;
 import dev.fallbackwatch.web.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -22,6 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Lets analysts and SOAR platforms read findings. */
 @RestController
+@AnalystAccess
 @RequestMapping("/api/v1/findings")
 @Tag(name = "Findings", description = "Processes that fell back across destinations, ports or protocols")
 class FindingController {

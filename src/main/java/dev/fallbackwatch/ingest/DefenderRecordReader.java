@@ -1,10 +1,10 @@
 package dev.fallbackwatch.ingest;
 
 import dev.fallbackwatch.web.Problems;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.springframework.web.ErrorResponseException;
@@ -13,6 +13,7 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -41,10 +42,13 @@ final class DefenderRecordReader {
 
     private final RecordSink sink;
 
+    private final int maxLineChars;
+
     private int nextIndex;
 
-    DefenderRecordReader(ObjectMapper mapper, RecordSink sink) {
+    DefenderRecordReader(ObjectMapper mapper, RecordSink sink, int maxLineChars) {
         this.mapper = mapper;
+        this.maxLineChars = maxLineChars;
         this.elementReader = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.sink = sink;
     }
@@ -75,6 +79,8 @@ final class DefenderRecordReader {
             }
         } catch (JacksonIOException ex) {
             throw new UncheckedIOException(ex.getCause());
+        } catch (StreamConstraintsException ex) {
+            throw constraintBroken(ex);
         } catch (JacksonException ex) {
             throw malformed("The body is not valid JSON" + at(ex.getLocation()) + ": " + ex.getOriginalMessage());
         }
@@ -110,15 +116,28 @@ final class DefenderRecordReader {
         int brokenLines = 0;
         String firstProblem = null;
         int lineNumber = 0;
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        try (Reader reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
+            NdjsonLines lines = new NdjsonLines(reader, maxLineChars);
+            for (NdjsonLines.Line next = lines.next(); next != null; next = lines.next()) {
                 lineNumber++;
+                if (next.tooLong()) {
+                    brokenLines++;
+                    firstProblem = firstProblem == null ? "line " + lineNumber + " is too long" : firstProblem;
+                    sink.reject(
+                            nextIndex++,
+                            "line " + lineNumber + " is longer than " + maxLineChars
+                                    + " characters; a record that large is not a network event");
+                    continue;
+                }
+                String line = next.text();
                 if (line.isBlank()) {
                     continue;
                 }
                 JsonNode value;
                 try {
                     value = mapper.readTree(line);
+                } catch (StreamConstraintsException ex) {
+                    throw constraintBroken(ex);
                 } catch (JacksonException ex) {
                     String problem = "line " + lineNumber + " is not valid JSON: " + ex.getOriginalMessage();
                     firstProblem = firstProblem == null ? problem : firstProblem;
@@ -179,6 +198,23 @@ final class DefenderRecordReader {
             return "";
         }
         return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
+    /** A nesting or size limit of the parser: the body is hostile or broken, and is refused whole. */
+    private static ErrorResponseException constraintBroken(StreamConstraintsException ex) {
+        String message = ex.getOriginalMessage();
+        if (message != null && message.toLowerCase(java.util.Locale.ROOT).contains("nesting")) {
+            return Problems.badRequest(
+                    "too-deeply-nested",
+                    "Too deeply nested",
+                    "The body nests JSON deeper than allowed; nothing was"
+                            + " stored. DeviceNetworkEvents records are flat objects.");
+        }
+        return Problems.problem(
+                org.springframework.http.HttpStatus.CONTENT_TOO_LARGE,
+                "record-too-large",
+                "Record too large",
+                "A JSON value of the body is larger than allowed; nothing was stored.");
     }
 
     static ErrorResponseException malformed(String detail) {

@@ -1,5 +1,7 @@
 package dev.fallbackwatch.ingest;
 
+import dev.fallbackwatch.security.IngestAccess;
+import dev.fallbackwatch.web.Actor;
 import dev.fallbackwatch.web.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
@@ -31,8 +33,14 @@ class EventIngestController {
 
     private final EventIngestService ingestService;
 
-    EventIngestController(EventIngestService ingestService) {
+    private final IngestRateLimiter rateLimiter;
+
+    private final IngestLimits limits;
+
+    EventIngestController(EventIngestService ingestService, IngestRateLimiter rateLimiter, IngestLimits limits) {
         this.ingestService = ingestService;
+        this.rateLimiter = rateLimiter;
+        this.limits = limits;
     }
 
     @PostMapping(
@@ -79,9 +87,16 @@ class EventIngestController {
                     @Content(
                             mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                             schema = @Schema(implementation = ProblemDetail.class)))
+    @IngestAccess
     IngestResult ingest(HttpServletRequest request) throws IOException {
+        rateLimiter.acquire(Actor.of(request));
+        long maxBody = limits.maxBodySize().toBytes();
+        if (request.getContentLengthLong() > maxBody) {
+            throw EventIngestService.tooLarge("The body", maxBody);
+        }
+
         BodyFormat format = isNdjson(request.getContentType()) ? BodyFormat.NDJSON : BodyFormat.JSON;
-        try (InputStream body = decoded(request)) {
+        try (InputStream body = decoded(request, maxBody)) {
             return ingestService.ingest(body, format);
         }
     }
@@ -90,15 +105,19 @@ class EventIngestController {
         return contentType != null && MediaType.parseMediaType(contentType).isCompatibleWith(MediaType.valueOf(NDJSON));
     }
 
-    private static InputStream decoded(HttpServletRequest request) throws IOException {
+    private InputStream decoded(HttpServletRequest request, long maxBody) throws IOException {
+        InputStream sent = new LimitedInputStream(request.getInputStream(), "The body", maxBody);
         String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
         if (encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity")) {
-            return request.getInputStream();
+            return sent;
         }
         String normalized = encoding.trim().toLowerCase(Locale.ROOT);
         if (normalized.equals("gzip") || normalized.equals("x-gzip")) {
             try {
-                return new GZIPInputStream(request.getInputStream(), 64 * 1024);
+                return new LimitedInputStream(
+                        new GZIPInputStream(sent, 64 * 1024),
+                        "The decompressed body",
+                        limits.maxDecompressedSize().toBytes());
             } catch (IOException ex) {
                 throw DefenderRecordReader.malformed("The body is declared gzip but has no valid gzip header.");
             }

@@ -1,20 +1,26 @@
 package dev.fallbackwatch.ingest;
 
+import dev.fallbackwatch.web.Problems;
 import java.io.EOFException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.ObjectMapper;
+import org.springframework.web.ErrorResponseException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Stores one request's records in one transaction: the answer is sent only after the commit, and a body that
- * turns out to be malformed half-way stores nothing.
+ * turns out to be malformed or oversized half-way stores nothing.
  */
 @Service
 class EventIngestService {
@@ -27,12 +33,25 @@ class EventIngestService {
 
     private final TransactionTemplate transaction;
 
-    private final ObjectMapper mapper;
+    private final IngestLimits limits;
 
-    EventIngestService(NetworkEventStore store, TransactionTemplate transaction, ObjectMapper mapper) {
+    private final Clock clock;
+
+    /** Reads request bodies within the nesting and string limits; nothing else of the API's mapper applies. */
+    private final JsonMapper bodyMapper;
+
+    EventIngestService(NetworkEventStore store, TransactionTemplate transaction, IngestLimits limits, Clock clock) {
         this.store = store;
         this.transaction = transaction;
-        this.mapper = mapper;
+        this.limits = limits;
+        this.clock = clock;
+        this.bodyMapper = JsonMapper.builder(JsonFactory.builder()
+                        .streamReadConstraints(StreamReadConstraints.builder()
+                                .maxNestingDepth(limits.maxNestingDepth())
+                                .maxStringLength((int) limits.maxRecordSize().toBytes())
+                                .build())
+                        .build())
+                .build();
     }
 
     IngestResult ingest(InputStream body, BodyFormat format) {
@@ -42,10 +61,7 @@ class EventIngestService {
         try {
             result = transaction.execute(status -> store(body, format));
         } catch (UncheckedIOException ex) {
-            if (ex.getCause() instanceof ZipException || ex.getCause() instanceof EOFException) {
-                throw DefenderRecordReader.malformed("The gzip-compressed body is corrupt or truncated.");
-            }
-            throw ex;
+            throw unreadable(ex);
         }
 
         long durationMs = (System.nanoTime() - startedNanos) / 1_000_000;
@@ -71,9 +87,31 @@ class EventIngestService {
         return result;
     }
 
+    static ErrorResponseException tooLarge(String what, long limit) {
+        return Problems.problem(
+                HttpStatus.CONTENT_TOO_LARGE,
+                "body-too-large",
+                "Request too large",
+                what + " exceeds the limit of " + limit + " bytes; nothing was stored. Split it into smaller"
+                        + " batches.");
+    }
+
+    private static RuntimeException unreadable(UncheckedIOException ex) {
+        if (ex.getCause() instanceof LimitedInputStream.LimitExceeded exceeded) {
+            return tooLarge(exceeded.what(), exceeded.limitBytes());
+        }
+        if (ex.getCause() instanceof ZipException || ex.getCause() instanceof EOFException) {
+            return DefenderRecordReader.malformed("The gzip-compressed body is corrupt or truncated.");
+        }
+        return ex;
+    }
+
     private IngestResult store(InputStream body, BodyFormat format) {
-        try (BatchTally tally = new BatchTally()) {
-            new DefenderRecordReader(mapper, tally).read(body, format);
+        RecordRules rules = new RecordRules(clock.instant(), limits.maxClockSkew(), limits.maxFieldLength());
+        try (BatchTally tally = new BatchTally(rules)) {
+            new DefenderRecordReader(
+                            bodyMapper, tally, (int) limits.maxRecordSize().toBytes())
+                    .read(body, format);
             int accepted = tally.finish();
             return new IngestResult(
                     accepted, tally.valid - accepted, tally.skipped, tally.rejected, List.copyOf(tally.errors));
@@ -82,6 +120,8 @@ class EventIngestService {
 
     /** Counts the records of one body and streams the valid ones into COPY. */
     private final class BatchTally implements RecordSink, AutoCloseable {
+
+        private final RecordRules rules;
 
         private final List<RecordError> errors = new ArrayList<>();
 
@@ -93,9 +133,14 @@ class EventIngestService {
 
         private int rejected;
 
+        BatchTally(RecordRules rules) {
+            this.rules = rules;
+        }
+
         @Override
         public void accept(int index, DefenderRecord record) {
-            NetworkEventMapper.Mapped mapped = NetworkEventMapper.map(record, index);
+            countRecord(index);
+            NetworkEventMapper.Mapped mapped = NetworkEventMapper.map(record, index, rules);
             if (!mapped.isValid()) {
                 rejected++;
                 report(mapped.errors());
@@ -110,13 +155,27 @@ class EventIngestService {
 
         @Override
         public void skip(int index) {
+            countRecord(index);
             skipped++;
         }
 
         @Override
         public void reject(int index, String message) {
+            countRecord(index);
             rejected++;
             report(List.of(new RecordError(index, null, message)));
+        }
+
+        /** Refuses the whole request, storing nothing, once it holds more records than allowed. */
+        private void countRecord(int index) {
+            if (index >= limits.maxRecords()) {
+                throw Problems.problem(
+                        HttpStatus.CONTENT_TOO_LARGE,
+                        "too-many-records",
+                        "Too many records",
+                        "A request may hold at most " + limits.maxRecords() + " records; nothing was stored."
+                                + " Split it into smaller batches.");
+            }
         }
 
         private void report(List<RecordError> recordErrors) {

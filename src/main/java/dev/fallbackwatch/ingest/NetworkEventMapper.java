@@ -36,9 +36,12 @@ final class NetworkEventMapper {
 
     private final int index;
 
-    private NetworkEventMapper(DefenderRecord record, int index) {
+    private final RecordRules rules;
+
+    private NetworkEventMapper(DefenderRecord record, int index, RecordRules rules) {
         this.record = record;
         this.index = index;
+        this.rules = rules;
     }
 
     /** The outcome of mapping one record: an event, or the errors that reject it. */
@@ -49,8 +52,8 @@ final class NetworkEventMapper {
         }
     }
 
-    static Mapped map(DefenderRecord record, int index) {
-        return new NetworkEventMapper(record, index).map();
+    static Mapped map(DefenderRecord record, int index, RecordRules rules) {
+        return new NetworkEventMapper(record, index, rules).map();
     }
 
     private Mapped map() {
@@ -132,12 +135,21 @@ final class NetworkEventMapper {
             reject(column, "is required");
             return null;
         }
+        Instant timestamp;
         try {
-            return parseTimestamp(value);
+            timestamp = parseTimestamp(value);
         } catch (DateTimeParseException ex) {
             reject(column, TIMESTAMP_EXPECTED);
             return null;
         }
+        if (timestamp.isAfter(rules.latestTimestamp())) {
+            reject(
+                    column,
+                    "lies more than " + rules.maxClockSkew() + " after the request arrived; check the"
+                            + " sender's clock");
+            return null;
+        }
+        return timestamp;
     }
 
     /**
@@ -182,6 +194,10 @@ final class NetworkEventMapper {
             return "";
         }
         String value = node.asString();
+        if (value.length() > rules.maxFieldLength()) {
+            reject(column, "must be at most " + rules.maxFieldLength() + " characters, got " + value.length());
+            return "";
+        }
         if (value.indexOf('\0') >= 0) {
             reject(column, "must not contain the NUL character (U+0000)");
             return "";

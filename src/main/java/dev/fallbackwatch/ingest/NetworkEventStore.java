@@ -7,8 +7,11 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.jdbc.support.SQLExceptionTranslator;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -40,6 +43,8 @@ class NetworkEventStore {
             + "FROM incoming_network_event\n"
             + "ON CONFLICT (device_name, report_id, event_time) DO NOTHING";
 
+    private static final Logger log = LoggerFactory.getLogger(NetworkEventStore.class);
+
     private final DataSource dataSource;
 
     private final JdbcTemplate jdbc;
@@ -55,10 +60,16 @@ class NetworkEventStore {
         Connection connection = DataSourceUtils.getConnection(dataSource);
         try {
             CopyIn copyIn = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_INTO_STAGING);
-            return new StagingCopy(copyIn);
+            return new StagingCopy(copyIn, jdbc.getExceptionTranslator());
         } catch (SQLException ex) {
-            throw new IllegalStateException("Could not start COPY into the staging table", ex);
+            throw translated(jdbc.getExceptionTranslator(), "COPY start", ex);
         }
+    }
+
+    /** Turns a driver failure into Spring's hierarchy, so an unreachable database answers 503, not 500. */
+    private static RuntimeException translated(SQLExceptionTranslator translator, String task, SQLException ex) {
+        RuntimeException translated = translator.translate(task, null, ex);
+        return translated != null ? translated : new IllegalStateException(task + " failed", ex);
     }
 
     /** Moves staged events that are not stored yet; returns how many were new. */
@@ -73,12 +84,15 @@ class NetworkEventStore {
 
         private final CopyIn copyIn;
 
+        private final SQLExceptionTranslator translator;
+
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(FLUSH_BYTES + 8192);
 
         private final StringBuilder row = new StringBuilder(512);
 
-        private StagingCopy(CopyIn copyIn) {
+        private StagingCopy(CopyIn copyIn, SQLExceptionTranslator translator) {
             this.copyIn = copyIn;
+            this.translator = translator;
         }
 
         void write(NetworkEvent event) {
@@ -97,7 +111,7 @@ class NetworkEventStore {
             try {
                 copyIn.endCopy();
             } catch (SQLException ex) {
-                throw new IllegalStateException("COPY into the staging table failed", ex);
+                throw translated(translator, "COPY end", ex);
             }
         }
 
@@ -108,12 +122,15 @@ class NetworkEventStore {
             try {
                 copyIn.writeToCopy(buffer.toByteArray(), 0, buffer.size());
             } catch (SQLException ex) {
-                throw new IllegalStateException("COPY into the staging table failed", ex);
+                throw translated(translator, "COPY", ex);
             }
             buffer.reset();
         }
 
-        /** Cancels a COPY that was not finished, so the connection can roll back. */
+        /**
+         * Cancels a COPY that was not finished, so the connection can roll back. A failure here means the
+         * connection is gone already; the rollback that follows reports the original cause.
+         */
         @Override
         public void close() {
             if (!copyIn.isActive()) {
@@ -122,7 +139,7 @@ class NetworkEventStore {
             try {
                 copyIn.cancelCopy();
             } catch (SQLException ex) {
-                throw new IllegalStateException("Could not cancel COPY into the staging table", ex);
+                log.debug("Could not cancel an unfinished COPY cause={}", ex.getMessage());
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.fallbackwatch.settings;
 
+import dev.fallbackwatch.security.AdminAccess;
+import dev.fallbackwatch.security.AnalystAccess;
 import dev.fallbackwatch.web.Actor;
 import dev.fallbackwatch.web.Versions;
 import io.swagger.v3.oas.annotations.Operation;
@@ -33,6 +35,7 @@ class DestinationExclusionController {
     }
 
     @GetMapping
+    @AnalystAccess
     @Operation(
             summary = "List destination exclusions",
             description = "Expired entries are listed with expired=true. suppressedEventsLastRun shows what each"
@@ -42,6 +45,7 @@ class DestinationExclusionController {
     }
 
     @PostMapping
+    @AdminAccess
     @Operation(summary = "Add a destination exclusion")
     ResponseEntity<DestinationExclusion> create(
             @Valid @RequestBody DestinationExclusionRequest entry, HttpServletRequest request) {
@@ -52,6 +56,7 @@ class DestinationExclusionController {
     }
 
     @GetMapping("/{id}")
+    @AnalystAccess
     @Operation(summary = "Show one destination exclusion")
     ResponseEntity<DestinationExclusion> get(@PathVariable long id) {
         DestinationExclusion entry = settings.destinationExclusion(id);
@@ -59,6 +64,7 @@ class DestinationExclusionController {
     }
 
     @PutMapping("/{id}")
+    @AdminAccess
     @Operation(summary = "Replace a destination exclusion", description = "412 when If-Match does not match its ETag.")
     ResponseEntity<DestinationExclusion> put(
             @PathVariable long id,
@@ -70,6 +76,7 @@ class DestinationExclusionController {
     }
 
     @DeleteMapping("/{id}")
+    @AdminAccess
     @Operation(summary = "Delete a destination exclusion", description = "412 when If-Match does not match its ETag.")
     ResponseEntity<Void> delete(
             @PathVariable long id,

@@ -1,5 +1,7 @@
 package dev.fallbackwatch.settings;
 
+import dev.fallbackwatch.security.AdminAccess;
+import dev.fallbackwatch.security.AnalystAccess;
 import dev.fallbackwatch.web.Actor;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -27,12 +29,14 @@ class PortController {
     }
 
     @GetMapping
+    @AnalystAccess
     @Operation(summary = "Show the port list", description = "The ETag header is the version to send in If-Match.")
     ResponseEntity<PortList> get() {
         return ThresholdController.versioned(settings.ports());
     }
 
     @PutMapping
+    @AdminAccess
     @Operation(
             summary = "Replace the port list",
             description = "1 to 65535, no duplicates, not empty. Send If-Match with the ETag you read: 412 when the"

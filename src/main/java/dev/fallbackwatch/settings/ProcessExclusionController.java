@@ -1,5 +1,7 @@
 package dev.fallbackwatch.settings;
 
+import dev.fallbackwatch.security.AdminAccess;
+import dev.fallbackwatch.security.AnalystAccess;
 import dev.fallbackwatch.web.Actor;
 import dev.fallbackwatch.web.Versions;
 import io.swagger.v3.oas.annotations.Operation;
@@ -33,6 +35,7 @@ class ProcessExclusionController {
     }
 
     @GetMapping
+    @AnalystAccess
     @Operation(
             summary = "List process exclusions",
             description = "Expired entries are listed with expired=true. suppressedEventsLastRun shows what each"
@@ -42,6 +45,7 @@ class ProcessExclusionController {
     }
 
     @PostMapping
+    @AdminAccess
     @Operation(summary = "Add a process exclusion")
     ResponseEntity<ProcessExclusion> create(
             @Valid @RequestBody ProcessExclusionRequest entry, HttpServletRequest request) {
@@ -52,6 +56,7 @@ class ProcessExclusionController {
     }
 
     @GetMapping("/{id}")
+    @AnalystAccess
     @Operation(summary = "Show one process exclusion")
     ResponseEntity<ProcessExclusion> get(@PathVariable long id) {
         ProcessExclusion entry = settings.processExclusion(id);
@@ -59,6 +64,7 @@ class ProcessExclusionController {
     }
 
     @PutMapping("/{id}")
+    @AdminAccess
     @Operation(summary = "Replace a process exclusion", description = "412 when If-Match does not match its ETag.")
     ResponseEntity<ProcessExclusion> put(
             @PathVariable long id,
@@ -70,6 +76,7 @@ class ProcessExclusionController {
     }
 
     @DeleteMapping("/{id}")
+    @AdminAccess
     @Operation(summary = "Delete a process exclusion", description = "412 when If-Match does not match its ETag.")
     ResponseEntity<Void> delete(
             @PathVariable long id,

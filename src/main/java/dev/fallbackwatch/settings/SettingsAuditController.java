@@ -1,5 +1,6 @@
 package dev.fallbackwatch.settings;
 
+import dev.fallbackwatch.security.AdminAccess;
 import dev.fallbackwatch.web.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Every change to any setting, newest first. */
 @RestController
+@AdminAccess
 @RequestMapping("/api/v1/settings/audit")
 @Tag(name = "Settings")
 class SettingsAuditController {

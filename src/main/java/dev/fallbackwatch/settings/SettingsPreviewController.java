@@ -2,6 +2,7 @@ package dev.fallbackwatch.settings;
 
 import dev.fallbackwatch.detection.DetectionPreview;
 import dev.fallbackwatch.detection.DetectionService;
+import dev.fallbackwatch.security.AdminAccess;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -12,6 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Shows what candidate settings would change before anyone saves them. */
 @RestController
+@AdminAccess
 @RequestMapping("/api/v1/settings/preview")
 @Tag(name = "Settings")
 class SettingsPreviewController {

@@ -1,5 +1,7 @@
 package dev.fallbackwatch.settings;
 
+import dev.fallbackwatch.security.AdminAccess;
+import dev.fallbackwatch.security.AnalystAccess;
 import dev.fallbackwatch.web.Actor;
 import dev.fallbackwatch.web.Versions;
 import io.swagger.v3.oas.annotations.Operation;
@@ -28,12 +30,14 @@ class ThresholdController {
     }
 
     @GetMapping
+    @AnalystAccess
     @Operation(summary = "Show the thresholds", description = "The ETag header is the version to send in If-Match.")
     ResponseEntity<ThresholdSettings> get() {
         return versioned(settings.thresholds());
     }
 
     @PutMapping
+    @AdminAccess
     @Operation(
             summary = "Replace the thresholds",
             description = "Applies from the next detection run, which re-evaluates the whole lookback window."

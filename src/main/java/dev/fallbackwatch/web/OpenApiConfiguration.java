@@ -7,6 +7,8 @@ import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,6 +23,8 @@ class OpenApiConfiguration {
 
     static final String EXAMPLE_BATCH = "samples/example-batch.json";
 
+    private static final String BEARER = "bearer";
+
     @Bean
     OpenApiCustomizer apiDescription() {
         return openApi -> {
@@ -32,6 +36,17 @@ class OpenApiConfiguration {
                             DeviceNetworkEvents: non-browser processes that reach several public destinations or \
                             ports within one hour. Send events, run detection, read findings.""")
                     .license(new License().name("Apache-2.0")));
+
+            // One scheme for both credentials, so Swagger UI's Authorize button takes an API key.
+            openApi.schemaRequirement(
+                    BEARER,
+                    new SecurityScheme()
+                            .type(SecurityScheme.Type.HTTP)
+                            .scheme("bearer")
+                            .bearerFormat("API key (fw_…) or OIDC access token")
+                            .description("An API key from POST /api/v1/api-keys, or an access token of the"
+                                    + " configured identity provider."));
+            openApi.addSecurityItem(new SecurityRequirement().addList(BEARER));
 
             PathItem events = openApi.getPaths().get("/api/v1/events");
             if (events != null && events.getPost() != null) {

@@ -4,12 +4,18 @@ import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -31,6 +37,8 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
 
+    private static final int RETRY_AFTER_SECONDS = 5;
+
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail typeMismatch(MethodArgumentTypeMismatchException ex) {
         String expected = ex.getRequiredType() == null
@@ -44,14 +52,28 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                         + hint(expected));
     }
 
+    /**
+     * A role check of an endpoint failed. Only authenticated callers get this far, since every API path needs a
+     * credential, so the answer is 403.
+     */
+    @ExceptionHandler(AccessDeniedException.class)
+    ProblemDetail forbidden(AccessDeniedException ex) {
+        return Problems.addCorrelationId(Problems.detail(
+                HttpStatus.FORBIDDEN,
+                "forbidden",
+                "Forbidden",
+                "The credential is valid but lacks the role this endpoint needs."));
+    }
+
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception ex) {
         log.error("Unexpected error while handling a request", ex);
-        return Problems.detail(
+        return Problems.addCorrelationId(Problems.detail(
                 HttpStatus.INTERNAL_SERVER_ERROR,
                 "internal-error",
                 "Internal error",
-                "The request could not be completed; retry later or contact the operators of this service.");
+                "The request could not be completed; retry later, or give the operators of this service the"
+                        + " correlationId of this response."));
     }
 
     @Override
@@ -109,6 +131,40 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         ProblemDetail problem =
                 Problems.detail(HttpStatus.BAD_REQUEST, "invalid-parameter", "Invalid parameter", detail);
         return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    /** Every problem this service answers carries the correlation id of its log lines. */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+        ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        if (response != null && response.getBody() instanceof ProblemDetail problem) {
+            Problems.addCorrelationId(problem);
+        }
+        return response;
+    }
+
+    /** The database cannot be reached: nothing was stored, and the client may simply retry. */
+    @ExceptionHandler({
+        CannotGetJdbcConnectionException.class,
+        CannotCreateTransactionException.class,
+        DataAccessResourceFailureException.class,
+        TransientDataAccessException.class
+    })
+    ResponseEntity<ProblemDetail> databaseUnavailable(Exception ex) {
+        log.warn(
+                "Database unavailable while handling a request cause={}",
+                ex.getClass().getSimpleName());
+        ProblemDetail problem = Problems.detail(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "database-unavailable",
+                "Temporarily unavailable",
+                "The database cannot be reached; nothing of this request was stored. Retry after the delay given"
+                        + " in Retry-After.");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.addCorrelationId(problem));
     }
 
     private static String hint(String expected) {

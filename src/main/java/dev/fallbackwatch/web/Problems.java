@@ -3,6 +3,7 @@ package dev.fallbackwatch.web;
 import java.net.URI;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.slf4j.MDC;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
@@ -33,6 +34,15 @@ public final class Problems {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(URI.create(TYPE_PREFIX + slug));
         problem.setTitle(title);
+        return problem;
+    }
+
+    /** Adds the request's correlation id, as logged, to a problem. */
+    public static ProblemDetail addCorrelationId(ProblemDetail problem) {
+        String id = MDC.get(CorrelationIdFilter.MDC_KEY);
+        if (id != null) {
+            problem.setProperty("correlationId", id);
+        }
         return problem;
     }
 

@@ -54,7 +54,7 @@ class SettingsApiTests extends PostgresIntegrationTest {
                 .get(0);
         assertThat(entry.get("resource").asString()).isEqualTo("thresholds");
         assertThat(entry.get("action").asString()).isEqualTo("UPDATE");
-        assertThat(entry.get("changedBy").asString()).isEqualTo("anonymous");
+        assertThat(entry.get("changedBy").asString()).isEqualTo("api-key:admin (configuration)");
         assertThat(entry.at("/before/medium/minDistinctIps").asInt()).isEqualTo(3);
         assertThat(entry.at("/after/medium/minDistinctIps").asInt()).isEqualTo(4);
     }
@@ -122,7 +122,7 @@ class SettingsApiTests extends PostgresIntegrationTest {
         assertThat(created).hasStatus(201).hasHeader(HttpHeaders.ETAG, "\"1\"");
         String location = created.getResponse().getHeader(HttpHeaders.LOCATION);
         JsonNode entry = read(created);
-        assertThat(entry.get("createdBy").asString()).isEqualTo("anonymous");
+        assertThat(entry.get("createdBy").asString()).isEqualTo("api-key:admin (configuration)");
         assertThat(entry.get("expired").asBoolean()).isFalse();
 
         MvcTestResult replaced = put(location, """

@@ -1,6 +1,7 @@
 package dev.fallbackwatch.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,12 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.boot.webmvc.test.autoconfigure.MockMvcBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -23,9 +29,29 @@ import tools.jackson.databind.ObjectMapper;
  * migrations once per JVM; events, findings and runs are emptied before each test. The schedule is off so that
  * tests decide when detection runs.
  */
-@SpringBootTest(properties = "fallbackwatch.detection.schedule-enabled=false")
+@SpringBootTest(
+        properties = {
+            "fallbackwatch.detection.schedule-enabled=false",
+            "fallbackwatch.security.admin-key=" + PostgresIntegrationTest.ADMIN_KEY,
+            "fallbackwatch.ingest.rate-limit.requests-per-second=1000000",
+            "fallbackwatch.ingest.rate-limit.burst=1000000"
+        })
 @AutoConfigureMockMvc
+@Import(PostgresIntegrationTest.AsAdmin.class)
 public abstract class PostgresIntegrationTest {
+
+    /** The admin key the tests' service is configured with; every request sends it unless it sets its own. */
+    public static final String ADMIN_KEY = "fw_test-admin-key-0123456789abcdef0123456789abcdef";
+
+    /** Sends the admin key by default, so tests of behaviour need not repeat it; access tests override it. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class AsAdmin {
+
+        @Bean
+        MockMvcBuilderCustomizer adminCredentials() {
+            return builder -> builder.defaultRequest(get("/").header(HttpHeaders.AUTHORIZATION, "Bearer " + ADMIN_KEY));
+        }
+    }
 
     @Autowired
     protected MockMvcTester mvc;
@@ -56,6 +82,7 @@ public abstract class PostgresIntegrationTest {
                     + " SELECT id, process_name, reason, created_at, created_by FROM process_exclusion");
             pristineSettingsSaved = true;
         }
+        jdbc.execute("DELETE FROM api_key WHERE name <> 'admin (configuration)'");
         jdbc.execute("TRUNCATE network_event, finding, detection_run, settings_audit, process_exclusion,"
                 + " destination_exclusion, detection_port, detection_threshold RESTART IDENTITY CASCADE");
         jdbc.execute("INSERT INTO detection_threshold SELECT * FROM pristine_threshold");
