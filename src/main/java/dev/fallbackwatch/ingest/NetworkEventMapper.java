@@ -198,11 +198,30 @@ final class NetworkEventMapper {
             reject(column, "must be at most " + rules.maxFieldLength() + " characters, got " + value.length());
             return "";
         }
+        if (hasUnpairedSurrogate(value)) {
+            reject(column, "contains an unpaired UTF-16 surrogate, which is not Unicode text");
+            return "";
+        }
         if (value.indexOf('\0') >= 0) {
             reject(column, "must not contain the NUL character (U+0000)");
             return "";
         }
         return value;
+    }
+
+    /** JSON may escape half of a surrogate pair; such text cannot be stored without being altered. */
+    private static boolean hasUnpairedSurrogate(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String ipLiteral(String column) {

@@ -37,19 +37,17 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
 
-    private static final int RETRY_AFTER_SECONDS = 5;
-
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail typeMismatch(MethodArgumentTypeMismatchException ex) {
         String expected = ex.getRequiredType() == null
                 ? "another type"
                 : ex.getRequiredType().getSimpleName();
-        return Problems.detail(
+        return Problems.addCorrelationId(Problems.detail(
                 HttpStatus.BAD_REQUEST,
                 "invalid-parameter",
                 "Invalid parameter",
                 "Parameter '" + ex.getName() + "' has value '" + ex.getValue() + "', which is not a valid " + expected
-                        + hint(expected));
+                        + hint(expected)));
     }
 
     /**
@@ -66,14 +64,20 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(Exception.class)
-    ProblemDetail unexpected(Exception ex) {
+    ResponseEntity<ProblemDetail> unexpected(Exception ex) {
+        if (DatabaseOutageFilter.isDatabaseOutage(ex)) {
+            return databaseUnavailable(ex);
+        }
         log.error("Unexpected error while handling a request", ex);
-        return Problems.addCorrelationId(Problems.detail(
+        ProblemDetail problem = Problems.detail(
                 HttpStatus.INTERNAL_SERVER_ERROR,
                 "internal-error",
                 "Internal error",
                 "The request could not be completed; retry later, or give the operators of this service the"
-                        + " correlationId of this response."));
+                        + " correlationId of this response.");
+        return ResponseEntity.internalServerError()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.addCorrelationId(problem));
     }
 
     @Override
@@ -155,16 +159,10 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         log.warn(
                 "Database unavailable while handling a request cause={}",
                 ex.getClass().getSimpleName());
-        ProblemDetail problem = Problems.detail(
-                HttpStatus.SERVICE_UNAVAILABLE,
-                "database-unavailable",
-                "Temporarily unavailable",
-                "The database cannot be reached; nothing of this request was stored. Retry after the delay given"
-                        + " in Retry-After.");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS))
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(DatabaseOutageFilter.RETRY_AFTER_SECONDS))
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problems.addCorrelationId(problem));
+                .body(DatabaseOutageFilter.databaseUnavailable());
     }
 
     private static String hint(String expected) {

@@ -3,12 +3,20 @@ package dev.fallbackwatch.database;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fallbackwatch.FallbackWatchApplication;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -16,10 +24,33 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The service started with no datasource configured runs its own PostgreSQL: in a version-named directory, with
  * durability on, and with the data still there after a stop and a new start.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class EmbeddedPostgresDefaultTests {
 
     @TempDir
     Path dataDirectory;
+
+    @Test
+    void generatesTheFirstAdminKeyIntoAFileOnlyItsOwnerCanRead(CapturedOutput output) throws Exception {
+        Path keyFile = dataDirectory.resolve("admin-api-key");
+        String key;
+        try (ConfigurableApplicationContext first = start()) {
+            key = Files.readString(keyFile).trim();
+
+            assertThat(key).startsWith("fw_").hasSizeGreaterThan(40);
+            assertThat(Files.getPosixFilePermissions(keyFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(output.getAll()).contains(keyFile.toString()).doesNotContain(key);
+            assertThat(get(first, "/api/v1/findings", key)).isEqualTo(200);
+            assertThat(get(first, "/api/v1/findings", null)).isEqualTo(401);
+        }
+
+        try (ConfigurableApplicationContext second = start()) {
+            assertThat(Files.readString(keyFile).trim())
+                    .as("no second key while one exists")
+                    .isEqualTo(key);
+            assertThat(get(second, "/api/v1/findings", key)).isEqualTo(200);
+        }
+    }
 
     @Test
     void startsItsOwnDurablePostgresAndKeepsTheDataAcrossRestarts() {
@@ -43,6 +74,17 @@ class EmbeddedPostgresDefaultTests {
             assertThat(jdbc.queryForObject("SELECT count(*) FROM detection_port WHERE port = 31337", Integer.class))
                     .isEqualTo(1);
         }
+    }
+
+    private static int get(ConfigurableApplicationContext context, String path, String key) throws Exception {
+        String port = context.getEnvironment().getProperty("local.server.port");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return HttpClient.newHttpClient()
+                .send(request.build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private ConfigurableApplicationContext start() {

@@ -45,7 +45,7 @@ public abstract class PostgresIntegrationTest {
 
     /** Sends the admin key by default, so tests of behaviour need not repeat it; access tests override it. */
     @TestConfiguration(proxyBeanMethods = false)
-    static class AsAdmin {
+    public static class AsAdmin {
 
         @Bean
         MockMvcBuilderCustomizer adminCredentials() {
