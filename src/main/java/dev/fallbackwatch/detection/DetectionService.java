@@ -47,19 +47,23 @@ public class DetectionService {
 
     private final ApplicationEventPublisher events;
 
+    private final DetectionMetrics metrics;
+
     DetectionService(
             DetectionRunRepository runs,
             NamedParameterJdbcTemplate jdbc,
             TransactionTemplate transaction,
             @Qualifier("applicationTaskExecutor") TaskExecutor executor,
             Clock clock,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events,
+            DetectionMetrics metrics) {
         this.runs = runs;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.executor = executor;
         this.clock = clock;
         this.events = events;
+        this.metrics = metrics;
     }
 
     /** Runs detection now on the caller's thread and returns the finished run. */
@@ -130,11 +134,13 @@ public class DetectionService {
                 return evaluated;
             });
         } catch (RuntimeException ex) {
+            metrics.failed(Duration.between(run.startedAt(), clock.instant()));
             runs.markFailed(run.id(), "evaluation failed: " + ex.getClass().getSimpleName(), clock.instant());
             log.error("Detection run failed id={} trigger={}", run.id(), run.trigger(), ex);
             return;
         }
 
+        metrics.succeeded(figures, Duration.between(run.startedAt(), clock.instant()), run.windowEnd());
         log.info(
                 "Detection run finished id={} trigger={} windowStart={} windowEnd={} eventsScanned={}"
                         + " eventsMatched={} findingsCreated={} findingsUpdated={} findingsNoLongerMatching={}"

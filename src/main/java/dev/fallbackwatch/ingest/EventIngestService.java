@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipException;
@@ -37,11 +38,19 @@ class EventIngestService {
 
     private final Clock clock;
 
+    private final IngestMetrics metrics;
+
     /** Reads request bodies within the nesting and string limits; nothing else of the API's mapper applies. */
     private final JsonMapper bodyMapper;
 
-    EventIngestService(NetworkEventStore store, TransactionTemplate transaction, IngestLimits limits, Clock clock) {
+    EventIngestService(
+            NetworkEventStore store,
+            TransactionTemplate transaction,
+            IngestLimits limits,
+            Clock clock,
+            IngestMetrics metrics) {
         this.store = store;
+        this.metrics = metrics;
         this.transaction = transaction;
         this.limits = limits;
         this.clock = clock;
@@ -61,9 +70,14 @@ class EventIngestService {
         try {
             result = transaction.execute(status -> store(body, format));
         } catch (UncheckedIOException ex) {
+            metrics.refused(Duration.ofNanos(System.nanoTime() - startedNanos));
             throw unreadable(ex);
+        } catch (RuntimeException ex) {
+            metrics.refused(Duration.ofNanos(System.nanoTime() - startedNanos));
+            throw ex;
         }
 
+        metrics.recorded(result, Duration.ofNanos(System.nanoTime() - startedNanos));
         long durationMs = (System.nanoTime() - startedNanos) / 1_000_000;
         if (result.rejected() > 0) {
             log.info(

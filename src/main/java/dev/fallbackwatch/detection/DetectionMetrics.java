@@ -1,0 +1,84 @@
+package dev.fallbackwatch.detection;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Detection figures for Prometheus: run durations by status, events scanned, findings by risk, and the detection
+ * lag — how long ago the newest event the last run evaluated happened.
+ */
+@Component
+class DetectionMetrics {
+
+    private final MeterRegistry registry;
+
+    private final JdbcTemplate jdbc;
+
+    private final Clock clock;
+
+    private final Counter eventsScanned;
+
+    private final MultiGauge findingsByRisk;
+
+    private final AtomicReference<Instant> newestEvaluatedEvent = new AtomicReference<>();
+
+    DetectionMetrics(MeterRegistry registry, JdbcTemplate jdbc, Clock clock) {
+        this.registry = registry;
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.eventsScanned = Counter.builder("fallbackwatch.detection.events.scanned")
+                .description("Events inside the lookback window of each run")
+                .register(registry);
+        this.findingsByRisk = MultiGauge.builder("fallbackwatch.findings")
+                .description("Findings that still cross the thresholds, by risk")
+                .register(registry);
+        Gauge.builder("fallbackwatch.detection.lag", this, DetectionMetrics::lagSeconds)
+                .description("Seconds from the newest event the last run evaluated to now")
+                .baseUnit("seconds")
+                .register(registry);
+    }
+
+    void succeeded(RunFigures figures, Duration took, Instant windowEnd) {
+        run("succeeded").record(took);
+        eventsScanned.increment(figures.eventsScanned());
+        newestEvaluatedEvent.set(jdbc.queryForObject(
+                "SELECT max(event_time) FROM network_event WHERE event_time <= ?",
+                (rs, rowNum) -> rs.getObject(1, java.time.OffsetDateTime.class) == null
+                        ? null
+                        : rs.getObject(1, java.time.OffsetDateTime.class).toInstant(),
+                DetectionRunRepository.utc(windowEnd)));
+        findingsByRisk.register(
+                jdbc.query(
+                        "SELECT risk_score, count(*) FROM finding WHERE NOT no_longer_matching GROUP BY risk_score",
+                        (rs, rowNum) -> MultiGauge.Row.of(Tags.of("risk", rs.getString(1)), rs.getLong(2))),
+                true);
+    }
+
+    void failed(Duration took) {
+        run("failed").record(took);
+    }
+
+    private Timer run(String status) {
+        return Timer.builder("fallbackwatch.detection.runs")
+                .description("Detection runs, by how they ended")
+                .tag("status", status)
+                .register(registry);
+    }
+
+    private double lagSeconds() {
+        Instant newest = newestEvaluatedEvent.get();
+        return newest == null
+                ? Double.NaN
+                : Duration.between(newest, clock.instant()).toMillis() / 1000.0;
+    }
+}
