@@ -1,5 +1,6 @@
 package dev.fallbackwatch.detection;
 
+import dev.fallbackwatch.database.SqlTime;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,11 +53,9 @@ class DetectionMetrics {
         run("succeeded").record(took);
         eventsScanned.increment(figures.eventsScanned());
         newestEvaluatedEvent.set(jdbc.queryForObject(
-                "SELECT max(event_time) FROM network_event WHERE event_time <= ?",
-                (rs, rowNum) -> rs.getObject(1, java.time.OffsetDateTime.class) == null
-                        ? null
-                        : rs.getObject(1, java.time.OffsetDateTime.class).toInstant(),
-                DetectionRunRepository.utc(windowEnd)));
+                "SELECT max(event_time) AS newest FROM network_event WHERE event_time <= ?",
+                (rs, rowNum) -> SqlTime.instant(rs, "newest"),
+                SqlTime.utc(windowEnd)));
         findingsByRisk.register(
                 jdbc.query(
                         "SELECT risk_score, count(*) FROM finding WHERE NOT no_longer_matching GROUP BY risk_score",

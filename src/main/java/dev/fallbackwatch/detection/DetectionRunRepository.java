@@ -1,10 +1,11 @@
 package dev.fallbackwatch.detection;
 
+import static dev.fallbackwatch.database.SqlTime.instant;
+import static dev.fallbackwatch.database.SqlTime.utc;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -108,14 +109,5 @@ class DetectionRunRepository {
                 finishedAt,
                 DetectionRun.durationMs(startedAt, finishedAt),
                 rs.getString("error_message"));
-    }
-
-    static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 }

@@ -1,5 +1,6 @@
 package dev.fallbackwatch.detection;
 
+import dev.fallbackwatch.database.SqlTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,7 +95,7 @@ public class DetectionService {
             Instant windowEnd = requestedEnd == null ? evaluatedAt : requestedEnd;
             Instant windowStart = windowEnd.minus(lookback());
             MapSqlParameterSource params = window(windowStart, requestedEnd == null ? END_OF_TIME : windowEnd)
-                    .addValue("evaluatedAt", DetectionRunRepository.utc(evaluatedAt));
+                    .addValue("evaluatedAt", SqlTime.utc(evaluatedAt));
 
             List<PreviewQueries.Evaluated> evaluated =
                     jdbc.query(FallbackChannelQuery.PREVIEW, params, PreviewQueries::evaluated);
@@ -115,7 +116,7 @@ public class DetectionService {
     private void execute(DetectionRun run, boolean boundedWindow) {
         MapSqlParameterSource params = window(run.windowStart(), boundedWindow ? run.windowEnd() : END_OF_TIME)
                 .addValue("runId", run.id())
-                .addValue("evaluatedAt", DetectionRunRepository.utc(run.startedAt()));
+                .addValue("evaluatedAt", SqlTime.utc(run.startedAt()));
 
         RunFigures figures;
         try {
@@ -159,8 +160,8 @@ public class DetectionService {
 
     private static MapSqlParameterSource window(Instant start, Instant end) {
         return new MapSqlParameterSource()
-                .addValue("windowStart", DetectionRunRepository.utc(start))
-                .addValue("windowEnd", DetectionRunRepository.utc(end));
+                .addValue("windowStart", SqlTime.utc(start))
+                .addValue("windowEnd", SqlTime.utc(end));
     }
 
     private static RunFigures figures(java.sql.ResultSet rs, int rowNum) throws java.sql.SQLException {

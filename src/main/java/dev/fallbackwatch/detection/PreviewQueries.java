@@ -1,5 +1,6 @@
 package dev.fallbackwatch.detection;
 
+import dev.fallbackwatch.database.SqlTime;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -52,7 +53,7 @@ final class PreviewQueries {
         return new GroupKey(
                 rs.getString("device_name"),
                 HexFormat.of().formatHex(rs.getBytes("group_key")),
-                DetectionRunRepository.instant(rs, bucketColumn));
+                SqlTime.instant(rs, bucketColumn));
     }
 
     private static DetectionPreview.Change change(ResultSet rs, Long id, Instant windowStart, String previousRisk)

@@ -1,11 +1,12 @@
 package dev.fallbackwatch.security;
 
+import static dev.fallbackwatch.database.SqlTime.instant;
+
+import dev.fallbackwatch.database.SqlTime;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -38,7 +39,7 @@ class ApiKeyStore {
                 .addValue("hash", ApiKeySecret.hash(key))
                 .addValue("prefix", ApiKeySecret.displayPrefix(key))
                 .addValue("roles", roles.stream().map(Enum::name).toArray(String[]::new))
-                .addValue("expiresAt", expiresAt == null ? null : expiresAt.atOffset(ZoneOffset.UTC))
+                .addValue("expiresAt", SqlTime.utc(expiresAt))
                 .addValue("actor", actor);
         return jdbc.queryForObject("""
                 INSERT INTO api_key (name, key_hash, key_prefix, roles, expires_at, created_by)
@@ -121,10 +122,5 @@ class ApiKeyStore {
         Set<Role> roles = EnumSet.noneOf(Role.class);
         Arrays.stream((String[]) array.getArray()).map(Role::valueOf).forEach(roles::add);
         return roles;
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
     }
 }

@@ -1,7 +1,7 @@
 package dev.fallbackwatch.settings;
 
-import static dev.fallbackwatch.settings.ProcessExclusionStore.instant;
-import static dev.fallbackwatch.settings.ProcessExclusionStore.utc;
+import static dev.fallbackwatch.database.SqlTime.instant;
+import static dev.fallbackwatch.database.SqlTime.utc;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

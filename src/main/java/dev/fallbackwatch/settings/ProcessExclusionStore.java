@@ -1,10 +1,10 @@
 package dev.fallbackwatch.settings;
 
+import static dev.fallbackwatch.database.SqlTime.instant;
+import static dev.fallbackwatch.database.SqlTime.utc;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -88,15 +88,6 @@ class ProcessExclusionStore {
                 .addValue("parentProcessName", entry.parentProcessName())
                 .addValue("commandLinePattern", entry.commandLinePattern())
                 .addValue("expiresAt", utc(entry.expiresAt()));
-    }
-
-    static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
-
-    static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
     }
 
     private static ProcessExclusion row(ResultSet rs, int rowNum) throws SQLException {
