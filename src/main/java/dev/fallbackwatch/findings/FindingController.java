@@ -2,10 +2,12 @@ package dev.fallbackwatch.findings;
 
 import dev.fallbackwatch.security.AnalystAccess;
 import dev.fallbackwatch.web.Problems;
+import dev.fallbackwatch.web.Versions;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +17,7 @@ import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.web.PageableDefault;
 import org.springframework.data.web.PagedModel;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -63,6 +66,14 @@ class FindingController {
             @Parameter(description = "Keep findings active before this instant (firstSeen < to)")
                     @RequestParam(required = false)
                     Instant to,
+            @Parameter(
+                            description =
+                                    "Triage states to keep (repeatable, any case): NEW, ACKNOWLEDGED, IN_PROGRESS,"
+                                            + " RESOLVED, FALSE_POSITIVE")
+                    @RequestParam(required = false)
+                    List<String> status,
+            @Parameter(description = "Assignee, exact and case-insensitive") @RequestParam(required = false)
+                    String assignee,
             @ParameterObject @PageableDefault(size = 20) Pageable pageable) {
         checkSort(pageable.getSort());
         if (from != null && to != null && !from.isBefore(to)) {
@@ -76,14 +87,19 @@ class FindingController {
                 blankToNull(accountName),
                 blankToNull(initiatingProcessFileName),
                 from,
-                to);
+                to,
+                statuses(status),
+                blankToNull(assignee));
         return new PagedModel<>(findings.find(filter, pageable));
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Show one finding")
-    Finding get(@PathVariable long id) {
-        return findings.findById(id).orElseThrow(() -> Problems.notFound("Finding", id));
+    @Operation(
+            summary = "Show one finding",
+            description = "Its ETag is its version, for If-Match on PATCH /api/v1/findings/{id}.")
+    ResponseEntity<Finding> get(@PathVariable long id) {
+        Finding finding = findings.findById(id).orElseThrow(() -> Problems.notFound("Finding", id));
+        return ResponseEntity.ok().eTag(Versions.etag(finding.version())).body(finding);
     }
 
     private static void checkSort(Sort sort) {
@@ -112,6 +128,26 @@ class FindingController {
             risks.add(risk(value.trim()));
         }
         return risks;
+    }
+
+    private static Set<TriageStatus> statuses(List<String> values) {
+        Set<TriageStatus> statuses = EnumSet.noneOf(TriageStatus.class);
+        if (values == null) {
+            return statuses;
+        }
+        for (String value : values) {
+            String name = value.trim().toUpperCase(Locale.ROOT);
+            TriageStatus status = Arrays.stream(TriageStatus.values())
+                    .filter(candidate -> candidate.name().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> Problems.badRequest(
+                            "invalid-status",
+                            "Invalid status",
+                            "Unknown status '" + value + "'; use NEW, ACKNOWLEDGED, IN_PROGRESS, RESOLVED or"
+                                    + " FALSE_POSITIVE."));
+            statuses.add(status);
+        }
+        return statuses;
     }
 
     private static RiskScore risk(String value) {

@@ -14,6 +14,8 @@ import java.util.Set;
  * @param processFileName initiating process file name, case-insensitive exact match
  * @param from keep findings with activity at or after this instant (lastSeen &gt;= from)
  * @param to keep findings with activity before this instant (firstSeen &lt; to)
+ * @param statuses triage states to keep, empty for all
+ * @param assignee assignee, case-insensitive exact match
  */
 record FindingFilter(
         Set<RiskScore> risks,
@@ -22,4 +24,6 @@ record FindingFilter(
         String accountName,
         String processFileName,
         Instant from,
-        Instant to) {}
+        Instant to,
+        Set<TriageStatus> statuses,
+        String assignee) {}

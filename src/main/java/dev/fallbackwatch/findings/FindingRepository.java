@@ -3,25 +3,30 @@ package dev.fallbackwatch.findings;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
+import tools.jackson.databind.ObjectMapper;
 
 /** Reads findings with filters, paging and a sort restricted to known columns. */
 @Repository
-class FindingRepository {
+public class FindingRepository {
 
     /** API property name to SQL expression; nothing else may reach ORDER BY. */
     static final Map<String, String> SORTABLE = Map.ofEntries(
@@ -47,15 +52,44 @@ class FindingRepository {
 
     private final NamedParameterJdbcTemplate jdbc;
 
-    FindingRepository(NamedParameterJdbcTemplate jdbc) {
+    private final ObjectMapper json;
+
+    FindingRepository(NamedParameterJdbcTemplate jdbc, ObjectMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     Optional<Finding> findById(long id) {
         return jdbc
-                .query("SELECT * FROM finding WHERE id = :id", new MapSqlParameterSource("id", id), this::row)
+                .query("SELECT * FROM finding WHERE id = :id", new MapSqlParameterSource("id", id), mapper())
                 .stream()
                 .findFirst();
+    }
+
+    /** Reads the finding and locks it until the transaction ends, so a version check and a write are atomic. */
+    Optional<Finding> findForUpdate(long id) {
+        return jdbc
+                .query("SELECT * FROM finding WHERE id = :id FOR UPDATE", new MapSqlParameterSource("id", id), mapper())
+                .stream()
+                .findFirst();
+    }
+
+    List<Finding> findByIds(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query(
+                "SELECT * FROM finding WHERE id IN (:ids) ORDER BY id",
+                new MapSqlParameterSource("ids", ids),
+                mapper());
+    }
+
+    /** The findings of an incident, in time order. */
+    public List<Finding> findByIncident(long incidentId) {
+        return jdbc.query(
+                "SELECT * FROM finding WHERE incident_id = :incidentId ORDER BY window_start, id",
+                new MapSqlParameterSource("incidentId", incidentId),
+                mapper());
     }
 
     Page<Finding> find(FindingFilter filter, Pageable pageable) {
@@ -69,7 +103,7 @@ class FindingRepository {
                 "SELECT * FROM finding" + where + " ORDER BY " + orderBy(pageable.getSort())
                         + " LIMIT :limit OFFSET :offset",
                 params,
-                this::row);
+                mapper());
         return new PageImpl<>(content, pageable, total == null ? 0 : total);
     }
 
@@ -103,6 +137,15 @@ class FindingRepository {
             conditions.add("first_seen < :to");
             params.addValue("to", utc(filter.to()));
         }
+        if (!filter.statuses().isEmpty()) {
+            conditions.add("status IN (:statuses)");
+            params.addValue(
+                    "statuses", filter.statuses().stream().map(Enum::name).toList());
+        }
+        if (filter.assignee() != null) {
+            conditions.add("lower(assignee) = lower(:assignee)");
+            params.addValue("assignee", filter.assignee());
+        }
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
@@ -119,12 +162,48 @@ class FindingRepository {
         return String.join(", ", terms);
     }
 
-    private Finding row(ResultSet rs, int rowNum) throws SQLException {
+    /**
+     * Maps rows to findings. A finding raised before explanations were stored has none; it is explained with the
+     * current thresholds, read at most once per query.
+     */
+    private RowMapper<Finding> mapper() {
+        Supplier<Thresholds> thresholds = new Supplier<>() {
+            private Thresholds current;
+
+            @Override
+            public Thresholds get() {
+                if (current == null) {
+                    current = jdbc.getJdbcTemplate().queryForObject(Thresholds.SELECT, Thresholds::row);
+                }
+                return current;
+            }
+        };
+        return (rs, rowNum) -> row(rs, thresholds);
+    }
+
+    private Finding row(ResultSet rs, Supplier<Thresholds> thresholds) throws SQLException {
+        String classification = rs.getString("classification");
+        Instant windowStart = instant(rs, "window_start");
+        Instant windowEnd = instant(rs, "window_end");
+        RiskScore risk = RiskScore.valueOf(rs.getString("risk_score"));
+        String storedExplanation = rs.getString("explanation");
+        Explanation explanation = storedExplanation != null
+                ? json.readValue(storedExplanation, Explanation.class)
+                : thresholds
+                        .get()
+                        .explain(
+                                rs.getInt("unique_dest_ips"),
+                                rs.getInt("unique_dest_ports"),
+                                rs.getInt("total_connections"),
+                                risk,
+                                Duration.between(windowStart, windowEnd).toMinutes());
         return new Finding(
                 rs.getLong("id"),
                 rs.getString("technique_id"),
-                instant(rs, "window_start"),
-                instant(rs, "window_end"),
+                AttackMapping.of(rs.getString("technique_id")),
+                explanation,
+                windowStart,
+                windowEnd,
                 instant(rs, "first_seen"),
                 instant(rs, "last_seen"),
                 rs.getLong("connection_span_minutes"),
@@ -139,12 +218,17 @@ class FindingRepository {
                 rs.getInt("total_connections"),
                 Arrays.asList((String[]) array(rs, "destination_ips")),
                 Arrays.asList((Integer[]) array(rs, "destination_ports")),
-                RiskScore.valueOf(rs.getString("risk_score")),
+                risk,
                 instant(rs, "detected_at"),
                 instant(rs, "updated_at"),
                 rs.getBoolean("no_longer_matching"),
                 nullableInstant(rs, "no_longer_matching_since"),
-                rs.getObject("no_longer_matching_change_id", Long.class));
+                rs.getObject("no_longer_matching_change_id", Long.class),
+                TriageStatus.valueOf(rs.getString("status")),
+                rs.getString("assignee"),
+                classification == null ? null : Classification.valueOf(classification),
+                rs.getObject("incident_id", Long.class),
+                rs.getLong("version"));
     }
 
     private static Object array(ResultSet rs, String column) throws SQLException {
@@ -152,16 +236,16 @@ class FindingRepository {
         return array.getArray();
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
+    static Instant instant(ResultSet rs, String column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class).toInstant();
     }
 
-    private static Instant nullableInstant(ResultSet rs, String column) throws SQLException {
+    static Instant nullableInstant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
 
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
+    static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 }

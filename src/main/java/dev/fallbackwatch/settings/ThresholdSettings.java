@@ -32,6 +32,7 @@ public record ThresholdSettings(
     static final int MAX_THRESHOLD = 1_000_000;
 
     /** When a group becomes a finding. */
+    @Schema(name = "FindingThresholds")
     public record Finding(
             @Schema(example = "3") @NotNull @Min(1) @Max(MAX_THRESHOLD)
             Integer minDistinctIps,
@@ -43,6 +44,7 @@ public record ThresholdSettings(
             Integer minConnections) {}
 
     /** When a finding is Critical. */
+    @Schema(name = "CriticalThresholds")
     public record Critical(
             @Schema(example = "5") @NotNull @Min(1) @Max(MAX_THRESHOLD)
             Integer minDistinctIps,
@@ -51,6 +53,7 @@ public record ThresholdSettings(
             Integer minDistinctPorts) {}
 
     /** When a finding is High. */
+    @Schema(name = "HighThresholds")
     public record High(
             @Schema(example = "4") @NotNull @Min(1) @Max(MAX_THRESHOLD)
             Integer minDistinctIps,
@@ -62,6 +65,7 @@ public record ThresholdSettings(
             Integer minConnections) {}
 
     /** When a finding is Medium. */
+    @Schema(name = "MediumThresholds")
     public record Medium(
             @Schema(example = "3") @NotNull @Min(1) @Max(MAX_THRESHOLD)
             Integer minDistinctIps) {}

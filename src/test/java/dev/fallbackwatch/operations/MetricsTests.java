@@ -35,7 +35,8 @@ class MetricsTests extends PostgresIntegrationTest {
                 .contains("fallbackwatch_ingest_requests_seconds_count{outcome=\"stored\"}")
                 .contains("fallbackwatch_detection_runs_seconds_count{status=\"succeeded\"}")
                 .contains("fallbackwatch_detection_events_scanned_total")
-                .contains("fallbackwatch_detection_lag_seconds");
+                .contains("fallbackwatch_detection_lag_seconds")
+                .contains("fallbackwatch_webhook_backlog");
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -34,7 +35,8 @@ import tools.jackson.databind.ObjectMapper;
             "fallbackwatch.detection.schedule-enabled=false",
             "fallbackwatch.security.admin-key=" + PostgresIntegrationTest.ADMIN_KEY,
             "fallbackwatch.ingest.rate-limit.requests-per-second=1000000",
-            "fallbackwatch.ingest.rate-limit.burst=1000000"
+            "fallbackwatch.ingest.rate-limit.burst=1000000",
+            "fallbackwatch.webhooks.schedule-enabled=false"
         })
 @AutoConfigureMockMvc
 @Import(PostgresIntegrationTest.AsAdmin.class)
@@ -70,6 +72,9 @@ public abstract class PostgresIntegrationTest {
     @Autowired
     protected ObjectMapper json;
 
+    @Autowired
+    private TransactionTemplate transaction;
+
     private static boolean pristineSettingsSaved;
 
     /** Empties events, findings, runs and audit, and puts the settings back as the migrations seeded them. */
@@ -82,9 +87,14 @@ public abstract class PostgresIntegrationTest {
                     + " SELECT id, process_name, reason, created_at, created_by FROM process_exclusion");
             pristineSettingsSaved = true;
         }
-        jdbc.execute("DELETE FROM api_key WHERE name <> 'admin (configuration)'");
-        jdbc.execute("TRUNCATE network_event, finding, detection_run, settings_audit, process_exclusion,"
-                + " destination_exclusion, detection_port, detection_threshold RESTART IDENTITY CASCADE");
+        // A run started over HTTP by the previous test may still be going: wait for it, as runs do.
+        transaction.executeWithoutResult(status -> {
+            jdbc.queryForObject("SELECT pg_advisory_xact_lock(1008)", Object.class);
+            jdbc.execute("DELETE FROM api_key WHERE name <> 'admin (configuration)'");
+            jdbc.execute("TRUNCATE network_event, finding, detection_run, settings_audit, process_exclusion,"
+                    + " destination_exclusion, detection_port, detection_threshold, webhook_subscription,"
+                    + " webhook_delivery RESTART IDENTITY CASCADE");
+        });
         jdbc.execute("INSERT INTO detection_threshold SELECT * FROM pristine_threshold");
         jdbc.execute("INSERT INTO detection_port SELECT * FROM pristine_port");
         jdbc.execute("UPDATE detection_port_list SET version = 1");

@@ -1,0 +1,152 @@
+package dev.fallbackwatch.incidents;
+
+import dev.fallbackwatch.detection.DetectionRunCompleted;
+import dev.fallbackwatch.findings.FindingsChanged;
+import dev.fallbackwatch.findings.RiskScore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps incidents in step with their findings, inside the transaction that changed the findings.
+ *
+ * <p>After a detection run, each new finding joins the incident of its process instance (same device, process
+ * file name and PID) whose span of buckets it touches: its bucket starts where the incident's last bucket ends
+ * (the next consecutive bucket), ends where the incident's first bucket starts, or overlaps the span. Otherwise it
+ * opens a new incident. Then every incident of the run's findings is brought up to date: first and last seen, its
+ * span, the number of findings, the highest risk so far (it never goes down), and its status, OPEN while any of
+ * its findings is open. A RESOLVED incident that receives a new finding therefore reopens instead of being
+ * duplicated. After triage, the status of the triaged findings' incidents is brought up to date the same way.
+ */
+@Component
+class IncidentTracker {
+
+    /** Before the findings' own listener, which records the incident of each new finding in the change feed. */
+    static final int ORDER = 50;
+
+    private final IncidentRepository incidents;
+
+    private final ApplicationEventPublisher events;
+
+    private final Clock clock;
+
+    IncidentTracker(IncidentRepository incidents, ApplicationEventPublisher events, Clock clock) {
+        this.incidents = incidents;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @EventListener
+    @Order(ORDER)
+    void afterRun(DetectionRunCompleted run) {
+        Instant now = clock.instant();
+        Set<Long> created = new HashSet<>();
+        for (IncidentRepository.UnlinkedFinding finding : incidents.unlinkedFindingsOfRun(run.runId())) {
+            long incidentId = incidents.lockAdjacent(finding).orElseGet(() -> {
+                long id = incidents.insert(finding, run.runId(), now);
+                created.add(id);
+                return id;
+            });
+            incidents.link(finding, incidentId);
+        }
+        refresh(incidents.incidentsOfRun(run.runId()), created, run.runId(), now);
+    }
+
+    @EventListener
+    void afterTriage(FindingsChanged changed) {
+        if (changed.origin() != FindingsChanged.Origin.TRIAGE) {
+            return;
+        }
+        List<Long> ids = changed.changes().stream()
+                .map(change -> change.finding().incidentId())
+                .filter(Objects::nonNull)
+                .distinct()
+                .toList();
+        refresh(ids, Set.of(), null, clock.instant());
+    }
+
+    /** Recomputes the incidents from their findings, writes those that changed and announces them. */
+    private void refresh(List<Long> ids, Set<Long> created, Long runId, Instant now) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        Set<Long> sorted = new TreeSet<>(ids);
+        List<Incident> current = incidents.lock(sorted);
+        Map<Long, IncidentRepository.Aggregate> aggregates = incidents.aggregates(sorted).stream()
+                .collect(Collectors.toMap(IncidentRepository.Aggregate::incidentId, Function.identity()));
+
+        List<IncidentsChanged.Change> changes = new ArrayList<>();
+        for (Incident incident : current) {
+            boolean isNew = created.contains(incident.id());
+            Incident next = next(incident, aggregates.get(incident.id()), isNew, now);
+            if (isNew || !sameState(incident, next)) {
+                incidents.update(next, runId);
+                changes.add(new IncidentsChanged.Change(next, kind(incident, next, isNew)));
+            }
+        }
+        if (!changes.isEmpty()) {
+            events.publishEvent(new IncidentsChanged(changes));
+        }
+    }
+
+    /** The incident as its findings now make it; a new incident keeps version 1. */
+    static Incident next(Incident incident, IncidentRepository.Aggregate findings, boolean isNew, Instant now) {
+        IncidentStatus status = findings.openFindings() > 0 ? IncidentStatus.OPEN : IncidentStatus.RESOLVED;
+        boolean reopened = !isNew && incident.status() == IncidentStatus.RESOLVED && status == IncidentStatus.OPEN;
+        Instant resolvedAt = status == IncidentStatus.OPEN
+                ? null
+                : incident.status() == IncidentStatus.RESOLVED ? incident.resolvedAt() : now;
+        RiskScore highest = findings.highestRisk().compareTo(incident.highestRisk()) < 0
+                ? findings.highestRisk()
+                : incident.highestRisk();
+        return new Incident(
+                incident.id(),
+                status,
+                incident.deviceName(),
+                incident.initiatingProcessFileName(),
+                incident.initiatingProcessId(),
+                findings.firstSeen(),
+                findings.lastSeen(),
+                findings.windowStart(),
+                findings.windowEnd(),
+                highest,
+                findings.findingCount(),
+                incident.reopenCount() + (reopened ? 1 : 0),
+                incident.createdAt(),
+                now,
+                resolvedAt,
+                isNew ? incident.version() : incident.version() + 1,
+                null);
+    }
+
+    private static boolean sameState(Incident before, Incident after) {
+        return before.status() == after.status()
+                && before.firstSeen().equals(after.firstSeen())
+                && before.lastSeen().equals(after.lastSeen())
+                && before.windowStart().equals(after.windowStart())
+                && before.windowEnd().equals(after.windowEnd())
+                && before.highestRisk() == after.highestRisk()
+                && before.findingCount() == after.findingCount();
+    }
+
+    private static IncidentsChanged.Kind kind(Incident before, Incident after, boolean isNew) {
+        if (isNew) {
+            return IncidentsChanged.Kind.CREATED;
+        }
+        return after.reopenCount() > before.reopenCount()
+                ? IncidentsChanged.Kind.REOPENED
+                : IncidentsChanged.Kind.UPDATED;
+    }
+}
