@@ -13,6 +13,9 @@ import java.time.Instant;
  * @param eventsMatched of those, events that passed the address type, port and exclusion filters
  * @param findingsNoLongerMatching findings in the window that stopped crossing the thresholds, after a settings
  *     change
+ * @param evaluation whether the run evaluated the whole window or only the buckets with new events; empty while
+ *     running
+ * @param fullEvaluationReason why a full run could not build on the previous one
  */
 @Schema(description = "One evaluation of the lookback window")
 public record DetectionRun(
@@ -29,12 +32,22 @@ public record DetectionRun(
         Instant startedAt,
         Instant finishedAt,
         Long durationMs,
-        String errorMessage) {
+        String errorMessage,
+        Evaluation evaluation,
+        String fullEvaluationReason) {
 
     /** What started a run. */
     public enum Trigger {
         SCHEDULED,
         MANUAL
+    }
+
+    /** How much of the window a run evaluated. */
+    public enum Evaluation {
+        /** Every event of the lookback window. */
+        FULL,
+        /** Only the device buckets that received events since the previous run. */
+        INCREMENTAL
     }
 
     /** Where a run is in its life. */

@@ -40,14 +40,28 @@ class DetectionRunController {
      * What to evaluate.
      *
      * @param windowEnd end of the window; omitted means now
+     * @param evaluation {@code FULL} (the default) or {@code INCREMENTAL}
      */
-    @Schema(description = "Optional: evaluate a past window instead of the one ending now")
+    @Schema(description = "Optional: evaluate a past window instead of the one ending now, or only what is new")
     record RunRequest(
             @Schema(
                     description = "End of the window (inclusive); the window starts one lookback earlier."
                             + " Omit to evaluate the window ending now.",
                     example = "2026-12-01T00:00:00Z")
-            Instant windowEnd) {}
+            Instant windowEnd,
+
+            @Schema(
+                    description = "FULL (default) evaluates the whole window. INCREMENTAL evaluates only the device"
+                            + " buckets that received events since the previous run, as scheduled runs do; the"
+                            + " run still evaluates in full when the settings changed, an exclusion expired or a"
+                            + " windowEnd is given.",
+                    example = "FULL")
+            DetectionRun.Evaluation evaluation) {
+
+        boolean fullRequested() {
+            return evaluation != DetectionRun.Evaluation.INCREMENTAL;
+        }
+    }
 
     @PostMapping
     @Operation(
@@ -55,7 +69,9 @@ class DetectionRunController {
             description = "Answers 202 at once with the run and its Location; poll it until status is SUCCEEDED or"
                     + " FAILED. Runs of every instance execute one at a time.")
     ResponseEntity<DetectionRun> start(@RequestBody(required = false) RunRequest request) {
-        DetectionRun run = detection.submit(request == null ? null : request.windowEnd());
+        DetectionRun run = request == null
+                ? detection.submit(null, true)
+                : detection.submit(request.windowEnd(), request.fullRequested());
         return ResponseEntity.accepted()
                 .location(URI.create("/api/v1/detection/runs/" + run.id()))
                 .body(run);

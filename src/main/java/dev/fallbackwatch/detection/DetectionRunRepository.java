@@ -34,9 +34,12 @@ class DetectionRunRepository {
                 RETURNING id""", params, Long.class);
     }
 
-    void markSucceeded(long id, RunFigures figures, Instant finishedAt) {
+    void markSucceeded(long id, RunFigures figures, EvaluationPlan plan, Instant finishedAt) {
         MapSqlParameterSource params = new MapSqlParameterSource()
                 .addValue("id", id)
+                .addValue("evaluation", plan.evaluation().name())
+                .addValue("fullReason", plan.fullReason())
+                .addValue("settingsChangeCount", plan.settingsChangeCount())
                 .addValue("eventsScanned", figures.eventsScanned())
                 .addValue("eventsMatched", figures.eventsMatched())
                 .addValue("findingsCreated", figures.findingsCreated())
@@ -52,7 +55,10 @@ class DetectionRunRepository {
                     findings_updated = :findingsUpdated,
                     findings_no_longer_matching = :findingsNoLongerMatching,
                     finished_at = :finishedAt,
-                    error_message = NULL
+                    error_message = NULL,
+                    evaluation = :evaluation,
+                    full_reason = :fullReason,
+                    settings_change_count = :settingsChangeCount
                 WHERE id = :id""", params);
     }
 
@@ -94,6 +100,7 @@ class DetectionRunRepository {
     private DetectionRun row(ResultSet rs, int rowNum) throws SQLException {
         Instant startedAt = instant(rs, "started_at");
         Instant finishedAt = instant(rs, "finished_at");
+        String evaluation = rs.getString("evaluation");
         return new DetectionRun(
                 rs.getLong("id"),
                 DetectionRun.Trigger.valueOf(rs.getString("trigger")),
@@ -108,6 +115,8 @@ class DetectionRunRepository {
                 startedAt,
                 finishedAt,
                 DetectionRun.durationMs(startedAt, finishedAt),
-                rs.getString("error_message"));
+                rs.getString("error_message"),
+                evaluation == null ? null : DetectionRun.Evaluation.valueOf(evaluation),
+                rs.getString("full_reason"));
     }
 }

@@ -24,6 +24,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code Timestamp > ago(24h)}: it ends now and, like the KQL, also counts events stamped after now. A run with an
  * explicit end (a back-test over stored history) ignores events after it. Runs are serialised across every
  * service instance by a PostgreSQL advisory lock held for the run's transaction.
+ *
+ * <p>A scheduled run is incremental when {@link EvaluationPlanner} allows: it evaluates only the device buckets
+ * that received events since the previous run. A manual run, a back-test and any run after a settings change
+ * evaluate the whole window.
  */
 @Service
 public class DetectionService {
@@ -50,8 +54,11 @@ public class DetectionService {
 
     private final DetectionMetrics metrics;
 
+    private final EvaluationPlanner planner;
+
     DetectionService(
             DetectionRunRepository runs,
+            EvaluationPlanner planner,
             NamedParameterJdbcTemplate jdbc,
             TransactionTemplate transaction,
             @Qualifier("applicationTaskExecutor") TaskExecutor executor,
@@ -59,6 +66,7 @@ public class DetectionService {
             ApplicationEventPublisher events,
             DetectionMetrics metrics) {
         this.runs = runs;
+        this.planner = planner;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.executor = executor;
@@ -67,17 +75,25 @@ public class DetectionService {
         this.metrics = metrics;
     }
 
-    /** Runs detection now on the caller's thread and returns the finished run. */
+    /**
+     * Runs detection now on the caller's thread and returns the finished run. A manual run evaluates the whole
+     * window; a scheduled one builds on the previous run when it can.
+     */
     public DetectionRun run(DetectionRun.Trigger trigger, Instant windowEnd) {
+        return run(trigger, windowEnd, trigger == DetectionRun.Trigger.MANUAL);
+    }
+
+    /** Runs detection now on the caller's thread, in full when asked, and returns the finished run. */
+    public DetectionRun run(DetectionRun.Trigger trigger, Instant windowEnd, boolean fullRequested) {
         DetectionRun run = start(trigger, windowEnd);
-        execute(run, windowEnd != null);
+        execute(run, windowEnd != null, fullRequested);
         return runs.findById(run.id()).orElseThrow();
     }
 
     /** Records a new run and evaluates it in the background; returns it while it is still running. */
-    DetectionRun submit(Instant windowEnd) {
+    DetectionRun submit(Instant windowEnd, boolean fullRequested) {
         DetectionRun run = start(DetectionRun.Trigger.MANUAL, windowEnd);
-        executor.execute(() -> execute(run, windowEnd != null));
+        executor.execute(() -> execute(run, windowEnd != null, fullRequested));
         return run;
     }
 
@@ -113,16 +129,20 @@ public class DetectionService {
         return runs.findById(id).orElseThrow();
     }
 
-    private void execute(DetectionRun run, boolean boundedWindow) {
+    private void execute(DetectionRun run, boolean boundedWindow, boolean fullRequested) {
         MapSqlParameterSource params = window(run.windowStart(), boundedWindow ? run.windowEnd() : END_OF_TIME)
                 .addValue("runId", run.id())
-                .addValue("evaluatedAt", SqlTime.utc(run.startedAt()));
+                .addValue("evaluatedAt", SqlTime.utc(run.startedAt()))
+                .addValue("consumeBefore", SqlTime.utc(run.windowEnd()));
 
-        RunFigures figures;
+        Evaluated outcome;
         try {
-            figures = transaction.execute(status -> {
+            outcome = transaction.execute(status -> {
                 jdbc.getJdbcTemplate().queryForObject("SELECT pg_advisory_xact_lock(?)", Object.class, RUN_LOCK_KEY);
-                RunFigures evaluated = jdbc.queryForObject(FallbackChannelQuery.RUN, params, DetectionService::figures);
+                EvaluationPlan plan = planner.plan(run, fullRequested, boundedWindow);
+
+                String query = plan.isFull() ? FallbackChannelQuery.FULL_RUN : FallbackChannelQuery.INCREMENTAL_RUN;
+                RunFigures evaluated = jdbc.queryForObject(query, params, DetectionService::figures);
                 events.publishEvent(new DetectionRunCompleted(
                         run.id(),
                         run.windowStart(),
@@ -131,8 +151,8 @@ public class DetectionService {
                                 evaluated.findingsCreated(),
                                 evaluated.findingsUpdated(),
                                 evaluated.findingsNoLongerMatching())));
-                runs.markSucceeded(run.id(), evaluated, clock.instant());
-                return evaluated;
+                runs.markSucceeded(run.id(), evaluated, plan, clock.instant());
+                return new Evaluated(plan, evaluated);
             });
         } catch (RuntimeException ex) {
             metrics.failed(Duration.between(run.startedAt(), clock.instant()));
@@ -141,13 +161,16 @@ public class DetectionService {
             return;
         }
 
+        RunFigures figures = outcome.figures();
         metrics.succeeded(figures, Duration.between(run.startedAt(), clock.instant()), run.windowEnd());
         log.info(
-                "Detection run finished id={} trigger={} windowStart={} windowEnd={} eventsScanned={}"
-                        + " eventsMatched={} findingsCreated={} findingsUpdated={} findingsNoLongerMatching={}"
-                        + " durationMs={}",
+                "Detection run finished id={} trigger={} evaluation={} fullReason=\"{}\" windowStart={} windowEnd={}"
+                        + " eventsScanned={} eventsMatched={} findingsCreated={} findingsUpdated={}"
+                        + " findingsNoLongerMatching={} durationMs={}",
                 run.id(),
                 run.trigger(),
+                outcome.plan().evaluation(),
+                outcome.plan().isFull() ? outcome.plan().fullReason() : "",
                 run.windowStart(),
                 run.windowEnd(),
                 figures.eventsScanned(),
@@ -157,6 +180,9 @@ public class DetectionService {
                 figures.findingsNoLongerMatching(),
                 Duration.between(run.startedAt(), clock.instant()).toMillis());
     }
+
+    /** How a run evaluated and what it counted. */
+    private record Evaluated(EvaluationPlan plan, RunFigures figures) {}
 
     private static MapSqlParameterSource window(Instant start, Instant end) {
         return new MapSqlParameterSource()

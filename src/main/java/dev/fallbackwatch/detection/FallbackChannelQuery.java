@@ -10,32 +10,29 @@ package dev.fallbackwatch.detection;
  * exclusions exist beside process exclusions, and distinct counts are exact where KQL's {@code dcount}
  * estimates.
  *
+ * <p>A full run evaluates the whole window; an incremental run only the device buckets that received events
+ * since the previous run (the {@code detection_backlog}). Both run the same evaluation over their
+ * {@code window_events}, so a bucket evaluated by either gives the same findings.
+ *
  * <p>Parameters: {@code windowStart} (exclusive), {@code windowEnd} (inclusive), {@code evaluatedAt} (the instant
- * exclusions expire against) and, for a run, {@code runId}.
+ * exclusions expire against) and, for a run, {@code runId} and {@code consumeBefore} (the backlog of buckets ending
+ * at or before it is taken).
  */
 final class FallbackChannelQuery {
 
-    /** Ends with the CTE {@code findings}: every group and bucket that crosses the thresholds, with its risk. */
-    static final String EVALUATION = """
+    /**
+     * Ends with the CTE {@code findings}: every group and bucket of {@code window_events} that crosses the
+     * thresholds, with its risk. The first placeholder takes where {@code window_events} comes from:
+     * {@link #WHOLE_WINDOW} or {@link #BACKLOG_BUCKETS}.
+     */
+    private static final String EVALUATION = """
             WITH settings AS (
                 SELECT *
                 FROM detection_threshold
                 WHERE id = 1
             ),
 
-            -- DeviceNetworkEvents | where Timestamp > ago(24h)
-            window_events AS (
-                SELECT e.*,
-                       date_bin(make_interval(mins => s.bucket_minutes), e.event_time,
-                                TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket_start,
-                       lower(substring(e.remote_url
-                                       FROM '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^@/]*@)?([^/:?#]+)')) AS remote_host
-                FROM network_event e
-                CROSS JOIN settings s
-                WHERE e.event_time > :windowStart
-                  AND e.event_time <= :windowEnd
-            ),
-
+            %s
             candidate_events AS (
                 SELECT w.*
                 FROM window_events w
@@ -130,7 +127,71 @@ final class FallbackChannelQuery {
                    OR (b.unique_dest_ports >= s.finding_min_distinct_ports
                        AND b.total_connections >= s.finding_min_connections)
             )
-            """.formatted(processExcludes("x", "c"), destinationExcludes("d", "c"));
+            """;
+
+    /** Every event of the lookback window: what a full run and a preview evaluate. */
+    private static final String WHOLE_WINDOW = """
+            -- DeviceNetworkEvents | where Timestamp > ago(24h)
+            window_events AS (
+                SELECT e.*,
+                       date_bin(make_interval(mins => s.bucket_minutes), e.event_time,
+                                TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket_start,
+                       %s AS remote_host
+                FROM network_event e
+                CROSS JOIN settings s
+                WHERE e.event_time > :windowStart
+                  AND e.event_time <= :windowEnd
+            ),
+            """.formatted(remoteHost("e"));
+
+    /**
+     * The events of the buckets that received new events since the previous run, and only those: what an
+     * incremental run evaluates. It takes the backlog rows of closed buckets ({@code bucket_end <= :consumeBefore})
+     * in the same statement, under the same snapshot, so a row is gone exactly when the events it stands for were
+     * evaluated. Rows of buckets still open stay, and the next run evaluates those buckets again. Each bucket's
+     * events are read whole, as a full run reads them.
+     */
+    private static final String BACKLOG_BUCKETS = """
+            consumed_backlog AS (
+                DELETE FROM detection_backlog
+                WHERE bucket_end <= :consumeBefore
+                RETURNING device_name, bucket_start, bucket_end
+            ),
+
+            -- The backlog in buckets of the current size, which a settings change may have altered since ingest.
+            backlog_buckets AS (
+                SELECT DISTINCT b.device_name, bucket.bucket_start
+                FROM (
+                    SELECT device_name, bucket_start, bucket_end
+                    FROM consumed_backlog
+                    UNION ALL
+                    SELECT device_name, bucket_start, bucket_end
+                    FROM detection_backlog
+                    WHERE bucket_end > :consumeBefore
+                ) b
+                CROSS JOIN settings s
+                CROSS JOIN LATERAL generate_series(
+                    date_bin(make_interval(mins => s.bucket_minutes), b.bucket_start,
+                             TIMESTAMPTZ '1970-01-01 00:00:00+00'),
+                    b.bucket_end - INTERVAL '1 microsecond',
+                    make_interval(mins => s.bucket_minutes)) AS bucket (bucket_start)
+            ),
+
+            -- DeviceNetworkEvents | where Timestamp > ago(24h), in those buckets only
+            window_events AS (
+                SELECT e.*,
+                       d.bucket_start,
+                       %s AS remote_host
+                FROM backlog_buckets d
+                CROSS JOIN settings s
+                JOIN network_event e
+                  ON e.device_name = d.device_name
+                 AND e.event_time >= d.bucket_start
+                 AND e.event_time < d.bucket_start + make_interval(mins => s.bucket_minutes)
+                WHERE e.event_time > :windowStart
+                  AND e.event_time <= :windowEnd
+            ),
+            """.formatted(remoteHost("e"));
 
     /**
      * Writes what a run found. Invariants: one finding per process instance and bucket; a finding is changed
@@ -139,7 +200,7 @@ final class FallbackChannelQuery {
      * and only when something changed. A finding in the window that no longer crosses the thresholds is marked,
      * with the latest settings change, not deleted.
      */
-    static final String RUN = EVALUATION + """
+    private static final String WRITES = """
             ,
 
             upserted AS (
@@ -192,6 +253,7 @@ final class FallbackChannelQuery {
                 WHERE f.first_seen > :windowStart
                   AND f.last_seen <= :windowEnd
                   AND NOT f.no_longer_matching
+                  AND %s
                   AND NOT EXISTS (
                       SELECT 1
                       FROM findings n
@@ -199,7 +261,24 @@ final class FallbackChannelQuery {
                         AND n.group_key = f.group_key
                         AND n.bucket_start = f.window_start)
                 RETURNING f.id
-            ),
+            )
+            """;
+
+    /** A full run has evaluated every stored event of the window: the backlog of closed buckets goes. */
+    private static final String BACKLOG_CLEARED = """
+            ,
+
+            consumed_backlog AS (
+                DELETE FROM detection_backlog
+                WHERE bucket_end <= :consumeBefore
+                RETURNING 1
+            )
+            """;
+
+    /** Only a full run counts suppressed events: an incremental run sees a few buckets, not the window. */
+    private static final String SUPPRESSION_COUNTS =
+            """
+            ,
 
             -- What each exclusion entry kept out of this run, among events that passed the other filters.
             process_suppression AS (
@@ -231,23 +310,47 @@ final class FallbackChannelQuery {
                 WHERE target.id = hits.id
                 RETURNING 1
             )
+            """.formatted(processExcludes("x", "c"), destinationExcludes("d", "c"));
+
+    private static final String FIGURES = """
 
             SELECT (SELECT count(*) FROM window_events) AS events_scanned,
                    (SELECT count(*) FROM matching_events) AS events_matched,
                    (SELECT count(*) FROM upserted WHERE created) AS findings_created,
                    (SELECT count(*) FROM upserted WHERE NOT created) AS findings_updated,
-                   (SELECT count(*) FROM unmatched) AS findings_no_longer_matching,
-                   (SELECT count(*) FROM process_suppression) + (SELECT count(*) FROM destination_suppression)
-                       AS exclusions_counted
-            """.formatted(processExcludes("x", "c"), destinationExcludes("d", "c"));
+                   (SELECT count(*) FROM unmatched) AS findings_no_longer_matching
+            """;
+
+    /** Evaluates the whole window, writes what it found and counts what each exclusion suppressed. */
+    static final String FULL_RUN =
+            evaluation(WHOLE_WINDOW) + WRITES.formatted("true") + BACKLOG_CLEARED + SUPPRESSION_COUNTS + FIGURES;
+
+    /** Evaluates the buckets of the backlog and writes what it found there; findings elsewhere stay as they are. */
+    static final String INCREMENTAL_RUN = evaluation(BACKLOG_BUCKETS) + WRITES.formatted("""
+            EXISTS (
+                          SELECT 1
+                          FROM backlog_buckets d
+                          WHERE d.device_name = f.device_name
+                            AND d.bucket_start = f.window_start)""") + FIGURES;
 
     /** Lists what a run would find, writing nothing. */
-    static final String PREVIEW = EVALUATION + """
+    static final String PREVIEW = evaluation(WHOLE_WINDOW) + """
             SELECT *
             FROM findings
             """;
 
     private FallbackChannelQuery() {}
+
+    private static String evaluation(String windowEvents) {
+        return EVALUATION.formatted(windowEvents, processExcludes("x", "c"), destinationExcludes("d", "c"));
+    }
+
+    /** The host name of an event's RemoteUrl, lower case, without scheme, credentials, port or path. */
+    private static String remoteHost(String e) {
+        return """
+                lower(substring(%s.remote_url
+                                       FROM '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^@/]*@)?([^/:?#]+)'))""".formatted(e);
+    }
 
     /** An exclusion applies to events of its process, within its optional scope. */
     private static String processExcludes(String x, String e) {

@@ -37,11 +37,36 @@ class NetworkEventStore {
     private static final String COPY_INTO_STAGING =
             "COPY incoming_network_event (" + COLUMNS + ") FROM STDIN (FORMAT text)";
 
-    // The first of several records with one identity wins, whether the others came earlier or in this batch.
-    private static final String MOVE_NEW_EVENTS = "INSERT INTO network_event (" + COLUMNS + ")\n"
-            + "SELECT " + COLUMNS + "\n"
-            + "FROM incoming_network_event\n"
-            + "ON CONFLICT (device_name, report_id, event_time) DO NOTHING";
+    /*
+     * The first of several records with one identity wins, whether the others came earlier or in this batch. Each
+     * device bucket that got new events goes into the detection backlog in the same transaction, so the next
+     * incremental detection run evaluates it exactly when it can see the events.
+     */
+    private static final String MOVE_NEW_EVENTS = """
+            WITH moved AS (
+                INSERT INTO network_event (%1$s)
+                SELECT %1$s
+                FROM incoming_network_event
+                ON CONFLICT (device_name, report_id, event_time) DO NOTHING
+                RETURNING device_name, event_time
+            ),
+
+            backlog AS (
+                INSERT INTO detection_backlog (device_name, bucket_start, bucket_end)
+                SELECT DISTINCT m.device_name, b.bucket_start, b.bucket_start + t.bucket
+                FROM moved m
+                CROSS JOIN (
+                    SELECT make_interval(mins => bucket_minutes) AS bucket
+                    FROM detection_threshold
+                    WHERE id = 1
+                ) t
+                CROSS JOIN LATERAL (
+                    SELECT date_bin(t.bucket, m.event_time, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket_start
+                ) b
+            )
+
+            SELECT count(*)
+            FROM moved""".formatted(COLUMNS);
 
     private static final Logger log = LoggerFactory.getLogger(NetworkEventStore.class);
 
@@ -74,7 +99,7 @@ class NetworkEventStore {
 
     /** Moves staged events that are not stored yet; returns how many were new. */
     int moveNewEvents() {
-        return jdbc.update(MOVE_NEW_EVENTS);
+        return jdbc.queryForObject(MOVE_NEW_EVENTS, Integer.class);
     }
 
     /** An open COPY stream; rows are buffered and sent in blocks of about {@value #FLUSH_BYTES} bytes. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fallbackwatch.detection.DetectionRun;
 import dev.fallbackwatch.detection.DetectionService;
 import dev.fallbackwatch.testing.DefenderEvents;
+import dev.fallbackwatch.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
