@@ -7,7 +7,7 @@ import java.time.Instant;
  * A destination whose connections detection ignores: a network or a domain and its subdomains, optionally on one
  * port, optionally only within a scope, optionally until a date.
  *
- * @param suppressedEventsLastRun events the entry kept out of the last detection run, among those that passed
+ * @param suppressedEventsLastRun events the entry kept out of the last full detection run, among those that passed
  *     the address type and port filters; 0 means it matched nothing
  */
 @Schema(description = "A destination detection ignores, within its scope, until it expires")

@@ -7,7 +7,7 @@ import java.time.Instant;
  * A process whose connections detection ignores, optionally only within a scope, optionally until a date.
  *
  * @param expired true once {@code expiresAt} has passed: the entry no longer applies but is kept
- * @param suppressedEventsLastRun events the entry kept out of the last detection run, among those that passed
+ * @param suppressedEventsLastRun events the entry kept out of the last full detection run, among those that passed
  *     the address type and port filters; 0 means it matched nothing
  */
 @Schema(description = "A process detection ignores, within its scope, until it expires")

@@ -63,6 +63,8 @@ final class BenchmarkDay {
     private static final long DAY_MICROS =
             Duration.between(DAY_START, WINDOW_END).toNanos() / 1000;
 
+    private static final long MINUTE_MICROS = 60_000_000L;
+
     private static final DateTimeFormatter MICROSECONDS = DateTimeFormatter.ofPattern(
                     "uuuu-MM-dd'T'HH:mm:ss.SSSSSS", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
@@ -343,6 +345,34 @@ final class BenchmarkDay {
                 ndjsonBytes,
                 infected,
                 Duration.ofNanos(System.nanoTime() - startedNanos));
+    }
+
+    /**
+     * Events of the minute after the day, in NDJSON batches: what reaches the service between the run that ends
+     * the day and the next scheduled run a minute later. Their report ids lie beyond the day's.
+     */
+    static List<Path> writeFollowingMinute(BenchmarkSize size, int events, Path directory) throws IOException {
+        return new BenchmarkDay(size).writeMinuteInto(events, directory);
+    }
+
+    private List<Path> writeMinuteInto(int events, Path directory) throws IOException {
+        List<Path> batches = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(size.seed() * 7_919L);
+        long reportId = 9_100_000_000L;
+        StringBuilder json = new StringBuilder(1 << 16);
+        for (int first = 0; first < events; first += size.batchSize()) {
+            Path ndjson = directory.resolve(String.format(Locale.ROOT, "next-minute-%05d.ndjson", batches.size()));
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(ndjson), 1 << 20)) {
+                for (int i = first; i < Math.min(events, first + size.batchSize()); i++) {
+                    long micros = DAY_MICROS + 1 + random.nextLong(MINUTE_MICROS);
+                    json.setLength(0);
+                    appendRecord(json, event(random, ++reportId, micros));
+                    write(out, json);
+                }
+            }
+            batches.add(ndjson);
+        }
+        return List.copyOf(batches);
     }
 
     private static int write(OutputStream out, CharSequence text) throws IOException {

@@ -11,14 +11,23 @@ package dev.fallbackwatch.bench;
  * @param devices devices of the estate; by default one per 500 events, as a workstation reports in a quiet day
  * @param copyClient {@code auto} (psql when it can connect, else pgjdbc), {@code psql} or {@code jdbc}
  * @param seed seed of the generator: the same seed sends the same events
+ * @param newEvents events of the minute after the day, sent before the incremental run; by default one per
+ *     hundred events of the day
  */
 record BenchmarkSize(
-        int events, int batchSize, int clients, int warmupBatches, int devices, String copyClient, long seed) {
+        int events,
+        int batchSize,
+        int clients,
+        int warmupBatches,
+        int devices,
+        String copyClient,
+        long seed,
+        int newEvents) {
 
     BenchmarkSize {
-        if (events < 1 || batchSize < 1 || clients < 1 || warmupBatches < 0 || devices < 1) {
+        if (events < 1 || batchSize < 1 || clients < 1 || warmupBatches < 0 || devices < 1 || newEvents < 1) {
             throw new IllegalArgumentException(
-                    "bench.events, bench.batchSize, bench.clients and bench.devices" + " must be positive");
+                    "bench.events, bench.batchSize, bench.clients, bench.devices and bench.newEvents must be positive");
         }
         if (!copyClient.equals("auto") && !copyClient.equals("psql") && !copyClient.equals("jdbc")) {
             throw new IllegalArgumentException("bench.copyClient must be auto, psql or jdbc, got " + copyClient);
@@ -34,7 +43,8 @@ record BenchmarkSize(
                 Integer.getInteger("bench.warmupBatches", 5),
                 Integer.getInteger("bench.devices", Math.max(100, events / 500)),
                 System.getProperty("bench.copyClient", "auto"),
-                Long.getLong("bench.seed", 1008L));
+                Long.getLong("bench.seed", 1008L),
+                Integer.getInteger("bench.newEvents", Math.max(1, events / 100)));
     }
 
     /** The warm-up sends the first batches of the day, at most all of them. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fallbackwatch.detection.DetectionRun;
 import dev.fallbackwatch.detection.DetectionService;
+import dev.fallbackwatch.testing.MutableClock;
+import dev.fallbackwatch.testing.MutableClockConfiguration;
 import dev.fallbackwatch.testing.PostgresIntegrationTest;
 import dev.fallbackwatch.testing.TestDatabase;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,6 +31,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -43,7 +47,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * <p>The same generated day is loaded three times into an empty {@code network_event}: over HTTP by concurrent
  * clients, by the service's own database statements without HTTP, and by a plain COPY. A fingerprint of every
  * stored column proves the three loads stored identical rows. Detection then runs over the day and is set
- * against a bare aggregate of the same rows.
+ * against a bare aggregate of the same rows. Last, the events of the following minute arrive over HTTP and the
+ * next scheduled run, an incremental one, is set against the full run. The service's clock stands at the end of
+ * the day, so that the scheduled runs see the generated day as the last 24 hours.
  */
 @Tag("benchmark")
 @SpringBootTest(
@@ -54,6 +60,7 @@ import org.springframework.test.context.DynamicPropertySource;
             "fallbackwatch.ingest.rate-limit.requests-per-second=1000000",
             "fallbackwatch.ingest.rate-limit.burst=1000000"
         })
+@Import(MutableClockConfiguration.class)
 class IngestAndDetectionBenchmark {
 
     private static final Path RESULTS = Path.of("target", "benchmark", "results.md");
@@ -95,6 +102,9 @@ class IngestAndDetectionBenchmark {
     @Autowired
     DetectionService detection;
 
+    @Autowired
+    MutableClock clock;
+
     @TempDir
     Path workDirectory;
 
@@ -118,7 +128,8 @@ class IngestAndDetectionBenchmark {
     @Test
     void measuresIngestAndDetectionBesideTheirPhysicalLimits() throws Exception {
         BenchmarkSize size = BenchmarkSize.fromSystemProperties();
-        jdbc.execute("TRUNCATE network_event, finding, detection_run RESTART IDENTITY CASCADE");
+        jdbc.execute("TRUNCATE network_event, detection_backlog, finding, detection_run RESTART IDENTITY CASCADE");
+        clock.set(BenchmarkDay.WINDOW_END);
         // No autovacuum between or inside the steps: its work would land in whichever step it overlaps.
         jdbc.execute("ALTER TABLE network_event SET (autovacuum_enabled = false)");
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -153,12 +164,24 @@ class IngestAndDetectionBenchmark {
         Phase<DetectionRun> detected =
                 measure(cpu, () -> detection.run(DetectionRun.Trigger.MANUAL, BenchmarkDay.WINDOW_END));
         Phase<Aggregate> aggregated = measure(cpu, this::bareAggregate);
+
+        List<Path> nextMinute = BenchmarkDay.writeFollowingMinute(size, size.newEvents(), workDirectory);
+        HttpIngestClients.Outcome newArrivals = clients.send(nextMinute, size.clients());
+        clock.set(BenchmarkDay.WINDOW_END.plus(Duration.ofMinutes(1)));
+        Phase<DetectionRun> incremental = measure(cpu, () -> detection.run(DetectionRun.Trigger.SCHEDULED, null));
         jdbc.execute("ALTER TABLE network_event RESET (autovacuum_enabled)");
         double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
         String report = report(size, startedAt, loadBefore, loadAfter, day, copy)
-                + table(size, http, staged, copied, detected, aggregated, heap).render()
-                + details(http.result(), storedOverHttp, heap, detected.result(), aggregated.result());
+                + table(size, http, staged, copied, detected, aggregated, incremental, heap)
+                        .render()
+                + details(
+                        http.result(),
+                        storedOverHttp,
+                        heap,
+                        detected.result(),
+                        incremental.result(),
+                        aggregated.result());
         System.out.println(report);
         Files.createDirectories(RESULTS.getParent());
         Files.writeString(RESULTS, report);
@@ -171,6 +194,9 @@ class IngestAndDetectionBenchmark {
         assertThat(detected.result().status()).isEqualTo(DetectionRun.Status.SUCCEEDED);
         assertThat(detected.result().eventsScanned()).isEqualTo(size.events());
         assertThat(aggregated.result().connections()).isEqualTo(size.events());
+        assertThat(newArrivals.accepted()).isEqualTo(size.newEvents());
+        assertThat(incremental.result().evaluation()).isEqualTo(DetectionRun.Evaluation.INCREMENTAL);
+        assertThat(incremental.result().status()).isEqualTo(DetectionRun.Status.SUCCEEDED);
     }
 
     private static <T> Phase<T> measure(CpuClock cpu, Callable<T> step) throws Exception {
@@ -188,6 +214,7 @@ class IngestAndDetectionBenchmark {
             Phase<Path> copied,
             Phase<DetectionRun> detected,
             Phase<Aggregate> aggregated,
+            Phase<DetectionRun> incremental,
             HeapWatch.Report heap) {
         String copyRate = "plain COPY: " + rate(size.events(), copied.wallTime());
         String aggregateTime = format("bare GROUP BY: %.2f s", seconds(aggregated.wallTime()));
@@ -217,6 +244,14 @@ class IngestAndDetectionBenchmark {
                         aggregateTime,
                         ratio(detected.wallTime(), aggregated.wallTime()) + "× GROUP BY")
                 .row(
+                        format("incremental run after %,d new events", size.newEvents()),
+                        format("%.2f s", seconds(incremental.wallTime())),
+                        cpu(incremental.cpu()),
+                        format("full run: %.2f s", seconds(detected.wallTime())),
+                        percent(
+                                        incremental.wallTime().toNanos(),
+                                        detected.wallTime().toNanos()) + " of full")
+                .row(
                         "bare GROUP BY over the same rows",
                         format("%.2f s", seconds(aggregated.wallTime())),
                         cpu(aggregated.cpu()),
@@ -232,7 +267,7 @@ class IngestAndDetectionBenchmark {
 
     /** Empties the table, and writes the previous load's dirty pages now rather than during the next one. */
     private void emptyEvents() {
-        jdbc.execute("TRUNCATE network_event");
+        jdbc.execute("TRUNCATE network_event, detection_backlog");
         jdbc.execute("CHECKPOINT");
     }
 
@@ -301,6 +336,7 @@ class IngestAndDetectionBenchmark {
             Fingerprint stored,
             HeapWatch.Report heap,
             DetectionRun run,
+            DetectionRun incremental,
             Aggregate aggregate) {
         return String.join(
                 "\n",
@@ -321,6 +357,13 @@ class IngestAndDetectionBenchmark {
                         "- detection run %d: %,d events scanned, %,d matched, %,d findings created; the bare"
                                 + " GROUP BY returned %,d groups",
                         run.id(), run.eventsScanned(), run.eventsMatched(), run.findingsCreated(), aggregate.groups()),
+                format(
+                        "- incremental run %d: %,d events scanned (the device buckets with new events), %,d"
+                                + " findings created, %,d updated",
+                        incremental.id(),
+                        incremental.eventsScanned(),
+                        incremental.findingsCreated(),
+                        incremental.findingsUpdated()),
                 "- CPU: this JVM's process time (the service and the clients; not psql's) and PostgreSQL's server"
                         + " processes' time from /proc, over each step's wall time",
                 "");
@@ -343,7 +386,7 @@ class IngestAndDetectionBenchmark {
     private static String command(BenchmarkSize size) {
         return "./mvnw -Pbench test -Dbench.events=" + size.events() + " -Dbench.batchSize=" + size.batchSize()
                 + " -Dbench.clients=" + size.clients() + " -Dbench.warmupBatches=" + size.warmupBatches()
-                + " -Dbench.devices=" + size.devices();
+                + " -Dbench.devices=" + size.devices() + " -Dbench.newEvents=" + size.newEvents();
     }
 
     private static String cpuModel() {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fallbackwatch.testing.DefenderEvents;
 import dev.fallbackwatch.testing.MutableClock;
+import dev.fallbackwatch.testing.MutableClockConfiguration;
 import dev.fallbackwatch.testing.PostgresIntegrationTest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,10 +19,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.spring.JqwikSpringSupport;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 
 /**
  * Incremental runs give exactly the findings of full runs. Each try generates a day of ingest batches with late,
@@ -31,7 +28,7 @@ import org.springframework.context.annotation.Primary;
  * tables must be equal, column by column.
  */
 @JqwikSpringSupport
-@Import(IncrementalDetectionProperties.TestClock.class)
+@Import(MutableClockConfiguration.class)
 class IncrementalDetectionProperties extends PostgresIntegrationTest {
 
     private static final Instant DAY_START = Instant.parse("2026-11-30T00:00:00Z");
@@ -56,18 +53,8 @@ class IncrementalDetectionProperties extends PostgresIntegrationTest {
             FROM finding
             ORDER BY device_name, initiating_process_file_name, initiating_process_id, window_start""";
 
-    @TestConfiguration(proxyBeanMethods = false)
-    static class TestClock {
-
-        @Bean
-        @Primary
-        MutableClock testClock() {
-            return new MutableClock(DAY_START);
-        }
-    }
-
     @Autowired
-    Clock clock;
+    MutableClock clock;
 
     @Autowired
     DetectionService detection;
@@ -107,7 +94,7 @@ class IncrementalDetectionProperties extends PostgresIntegrationTest {
         List<DetectionRun.Evaluation> evaluations = new ArrayList<>();
 
         for (Step step : day) {
-            ((MutableClock) clock).set(step.runAt());
+            clock.set(step.runAt());
             assertThat(ingestJson(json.writeValueAsString(step.records()))).hasStatusOk();
 
             DetectionRun run = detection.run(DetectionRun.Trigger.SCHEDULED, null, fullRuns);

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fallbackwatch.testing.DefenderEvents;
 import dev.fallbackwatch.testing.MutableClock;
+import dev.fallbackwatch.testing.MutableClockConfiguration;
 import dev.fallbackwatch.testing.PostgresIntegrationTest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,13 +18,13 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 /** When a scheduled run builds on the previous one, what it reads, and when it must evaluate in full instead. */
-@Import(IncrementalDetectionProperties.TestClock.class)
+@Import(MutableClockConfiguration.class)
 class IncrementalDetectionTests extends PostgresIntegrationTest {
 
     private static final Instant NOW = Instant.parse("2026-11-30T12:30:00Z");
 
     @Autowired
-    Clock clock;
+    MutableClock clock;
 
     @Autowired
     DetectionService detection;
@@ -34,7 +34,7 @@ class IncrementalDetectionTests extends PostgresIntegrationTest {
 
     @BeforeEach
     void clockAtNoon() {
-        ((MutableClock) clock).set(NOW);
+        clock.set(NOW);
     }
 
     @Test
@@ -160,12 +160,12 @@ class IncrementalDetectionTests extends PostgresIntegrationTest {
     }
 
     private DetectionRun scheduledRunAfter(Duration wait) {
-        ((MutableClock) clock).advance(wait);
+        clock.advance(wait);
         return detection.run(DetectionRun.Trigger.SCHEDULED, null);
     }
 
     private DetectionRun runOverHttp(String body) throws Exception {
-        ((MutableClock) clock).advance(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         MvcTestResult started = mvc.post()
                 .uri("/api/v1/detection/runs")
                 .contentType(MediaType.APPLICATION_JSON)
