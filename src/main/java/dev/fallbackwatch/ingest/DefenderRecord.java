@@ -1,31 +1,39 @@
 package dev.fallbackwatch.ingest;
 
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 
-/** One event record as sent, with Defender's column names looked up case-insensitively. */
+/**
+ * One event record as sent, with Defender's column names looked up case-insensitively. Names are kept in lower
+ * case in a hash map: a record has some 25 columns and every one is looked up, once per event.
+ */
 final class DefenderRecord {
 
-    private final Map<String, JsonNode> columns = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final Map<String, JsonNode> columns = new HashMap<>(64);
 
     private DefenderRecord() {}
 
     static DefenderRecord of(JsonNode object) {
         DefenderRecord record = new DefenderRecord();
-        object.forEachEntry(record.columns::put);
+        object.forEachEntry((name, value) -> record.columns.put(key(name), value));
         return record;
     }
 
     /** Returns the column's value, or null when it is absent or JSON null. */
     JsonNode get(String column) {
-        JsonNode value = columns.get(column);
+        JsonNode value = columns.get(key(column));
         return value == null || value.isNull() ? null : value;
     }
 
     void putIfAbsent(String column, JsonNode value) {
         if (get(column) == null && value != null) {
-            columns.put(column, value);
+            columns.put(key(column), value);
         }
+    }
+
+    private static String key(String column) {
+        return column.toLowerCase(Locale.ROOT);
     }
 }
