@@ -47,7 +47,7 @@ class NetworkEventStore {
                 INSERT INTO network_event (%1$s)
                 SELECT %1$s
                 FROM incoming_network_event
-                ON CONFLICT (device_name, report_id, event_time) DO NOTHING
+                ON CONFLICT (device_name, event_time, report_id) DO NOTHING
                 RETURNING device_name, event_time
             ),
 

@@ -1,5 +1,6 @@
 package dev.fallbackwatch.settings;
 
+import dev.fallbackwatch.retention.RetentionProperties;
 import dev.fallbackwatch.settings.SettingsAudit.Action;
 import dev.fallbackwatch.settings.SettingsAudit.Resource;
 import dev.fallbackwatch.web.FieldProblem;
@@ -37,19 +38,23 @@ class SettingsService {
 
     private final Clock clock;
 
+    private final RetentionProperties retention;
+
     SettingsService(
             ThresholdStore thresholds,
             PortStore ports,
             ProcessExclusionStore processExclusions,
             DestinationExclusionStore destinationExclusions,
             SettingsAudit audit,
-            Clock clock) {
+            Clock clock,
+            RetentionProperties retention) {
         this.thresholds = thresholds;
         this.ports = ports;
         this.processExclusions = processExclusions;
         this.destinationExclusions = destinationExclusions;
         this.audit = audit;
         this.clock = clock;
+        this.retention = retention;
     }
 
     Versioned<ThresholdSettings> thresholds() {
@@ -58,7 +63,7 @@ class SettingsService {
 
     @Transactional
     Versioned<ThresholdSettings> replaceThresholds(ThresholdSettings settings, String ifMatch, String actor) {
-        rejectIfAny(settings.inconsistencies());
+        rejectIfAny(settings.inconsistencies(retention.maxLookbackHours()));
         Versioned<ThresholdSettings> current = thresholds.getForUpdate();
         Versions.requireMatch(ifMatch, current.version(), "The thresholds");
 
@@ -200,7 +205,8 @@ class SettingsService {
     SettingsPreviewRequest checked(SettingsPreviewRequest candidate) {
         List<FieldProblem> problems = new ArrayList<>();
         if (candidate.thresholds() != null) {
-            problems.addAll(prefixed("thresholds.", candidate.thresholds().inconsistencies()));
+            problems.addAll(
+                    prefixed("thresholds.", candidate.thresholds().inconsistencies(retention.maxLookbackHours())));
         }
         if (candidate.ports() != null) {
             problems.addAll(prefixed("ports.", candidate.ports().inconsistencies()));

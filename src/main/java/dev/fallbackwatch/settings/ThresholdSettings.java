@@ -72,10 +72,17 @@ public record ThresholdSettings(
 
     /**
      * The rules between fields, checked after each field is valid on its own: a level must not be easier to
-     * reach by distinct addresses than the level below it, and a bucket must fit in the lookback.
+     * reach by distinct addresses than the level below it, a bucket must fit in the lookback, and the lookback in
+     * the event retention ({@code maxLookbackHours}).
      */
-    List<FieldProblem> inconsistencies() {
+    List<FieldProblem> inconsistencies(long maxLookbackHours) {
         List<FieldProblem> problems = new ArrayList<>();
+        if (lookbackHours > maxLookbackHours) {
+            problems.add(new FieldProblem(
+                    "lookbackHours",
+                    "must not be longer than the event retention (" + maxLookbackHours
+                            + " hours, fallbackwatch.retention.events): older events are no longer stored"));
+        }
         if (bucketMinutes > lookbackHours * 60) {
             problems.add(new FieldProblem(
                     "bucketMinutes", "must not be longer than the lookback (" + lookbackHours * 60 + " minutes)"));

@@ -56,6 +56,7 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = {
             "fallbackwatch.detection.schedule-enabled=false",
+            "fallbackwatch.retention.schedule-enabled=false",
             "fallbackwatch.security.admin-key=" + PostgresIntegrationTest.ADMIN_KEY,
             "fallbackwatch.ingest.rate-limit.requests-per-second=1000000",
             "fallbackwatch.ingest.rate-limit.burst=1000000"

@@ -92,6 +92,7 @@ class EmbeddedPostgresDefaultTests {
                 .run(
                         "--server.port=0",
                         "--fallbackwatch.detection.schedule-enabled=false",
+                        "--fallbackwatch.retention.schedule-enabled=false",
                         "--fallbackwatch.embedded-postgres.data-directory=" + dataDirectory);
         assertThat(Binder.get(context.getEnvironment())
                         .bind("spring.datasource.url", String.class)

@@ -37,6 +37,7 @@ import tools.jackson.databind.ObjectMapper;
 @SpringBootTest(
         properties = {
             "fallbackwatch.detection.schedule-enabled=false",
+            "fallbackwatch.retention.schedule-enabled=false",
             "fallbackwatch.security.admin-key=" + PostgresIntegrationTest.ADMIN_KEY,
             "spring.datasource.hikari.connection-timeout=1000",
             "spring.datasource.hikari.validation-timeout=500"

@@ -33,6 +33,7 @@ import tools.jackson.databind.ObjectMapper;
 @SpringBootTest(
         properties = {
             "fallbackwatch.detection.schedule-enabled=false",
+            "fallbackwatch.retention.schedule-enabled=false",
             "fallbackwatch.security.admin-key=" + PostgresIntegrationTest.ADMIN_KEY,
             "fallbackwatch.ingest.rate-limit.requests-per-second=1000000",
             "fallbackwatch.ingest.rate-limit.burst=1000000",

@@ -48,6 +48,7 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = {
             "fallbackwatch.detection.schedule-enabled=false",
+            "fallbackwatch.retention.schedule-enabled=false",
             // The same admin key as the other tests' service: the service keeps one configured key, and
             // another value here would revoke theirs in the shared database.
             "fallbackwatch.security.admin-key=" + ADMIN_KEY,
