@@ -141,8 +141,7 @@ public class DetectionService {
                 jdbc.getJdbcTemplate().queryForObject("SELECT pg_advisory_xact_lock(?)", Object.class, RUN_LOCK_KEY);
                 EvaluationPlan plan = planner.plan(run, fullRequested, boundedWindow);
 
-                String query = plan.isFull() ? FallbackChannelQuery.FULL_RUN : FallbackChannelQuery.INCREMENTAL_RUN;
-                RunFigures evaluated = jdbc.queryForObject(query, params, DetectionService::figures);
+                RunFigures evaluated = plan.isFull() ? evaluateFull(params) : evaluateIncremental(params);
                 events.publishEvent(new DetectionRunCompleted(
                         run.id(),
                         run.windowStart(),
@@ -179,6 +178,42 @@ public class DetectionService {
                 figures.findingsUpdated(),
                 figures.findingsNoLongerMatching(),
                 Duration.between(run.startedAt(), clock.instant()).toMillis());
+    }
+
+    /** The steps of a full run, in the run's transaction; see {@link FallbackChannelQuery}. */
+    private RunFigures evaluateFull(MapSqlParameterSource params) {
+        analyzeSettings();
+        jdbc.update(FallbackChannelQuery.BACKLOG_CLEARED, params);
+        jdbc.update(FallbackChannelQuery.EVALUATE_FULL_RUN, params);
+        RunFigures figures =
+                jdbc.queryForObject(FallbackChannelQuery.WRITE_FULL_RUN, params, DetectionService::figures);
+
+        jdbc.update(FallbackChannelQuery.COUNT_SUPPRESSION, params);
+        jdbc.update(FallbackChannelQuery.STORE_SUPPRESSION, params);
+        return figures;
+    }
+
+    /** The steps of an incremental run, in the run's transaction; see {@link FallbackChannelQuery}. */
+    private RunFigures evaluateIncremental(MapSqlParameterSource params) {
+        analyzeSettings();
+        jdbc.update(FallbackChannelQuery.RUN_BUCKET_TABLE, params);
+        jdbc.update(FallbackChannelQuery.RUN_BUCKETS_TAKEN, params);
+        // Each bucket is read through the (device_name, event_time) key. Told how few buckets there are, and that a
+        // random page costs little more than a sequential one (SSD storage), the planner does so instead of scanning
+        // every partition of the window.
+        jdbc.getJdbcTemplate().execute("ANALYZE run_bucket");
+        jdbc.getJdbcTemplate().execute("SET LOCAL random_page_cost = 1.1");
+        jdbc.update(FallbackChannelQuery.EVALUATE_INCREMENTAL_RUN, params);
+        return jdbc.queryForObject(FallbackChannelQuery.WRITE_INCREMENTAL_RUN, params, DetectionService::figures);
+    }
+
+    /**
+     * Gives the planner true sizes of the settings tables, which the evaluation joins with every event. Autovacuum
+     * never analyses a table of a few dozen rows, and estimates of a never-analysed one lead to nested loops over
+     * the whole window. A few milliseconds.
+     */
+    private void analyzeSettings() {
+        jdbc.getJdbcTemplate().execute("ANALYZE detection_port, process_exclusion, destination_exclusion");
     }
 
     /** How a run evaluated and what it counted. */

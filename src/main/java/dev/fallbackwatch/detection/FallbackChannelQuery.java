@@ -1,8 +1,8 @@
 package dev.fallbackwatch.detection;
 
 /**
- * The seed KQL query as PostgreSQL: one evaluation of the window, followed either by the run's writes or by a
- * plain select for a preview.
+ * The seed KQL query as PostgreSQL: one evaluation of the window, used by a run and, as a plain select, by a
+ * preview.
  *
  * <p>Read it beside {@code t1008-fallback-channels.txt}; each step names the KQL line it implements. Deliberate
  * differences: the process exclusion is a case-insensitive match of the whole file name (KQL's {@code has_any}
@@ -14,6 +14,20 @@ package dev.fallbackwatch.detection;
  * since the previous run (the {@code detection_backlog}). Both run the same evaluation over their
  * {@code window_events}, so a bucket evaluated by either gives the same findings.
  *
+ * <p>A run is a short chain of statements in one transaction, so that the heavy evaluation is a read-only query
+ * PostgreSQL may spread over parallel workers (a statement that writes never runs in parallel):
+ *
+ * <ol>
+ *   <li>take the backlog of closed buckets ({@link #BACKLOG_CLEARED}, or {@link #RUN_BUCKETS_TAKEN} for an
+ *       incremental run). It comes first: every batch whose backlog row it takes committed before it, so the
+ *       evaluation that follows sees that batch's events;
+ *   <li>evaluate into the temporary table {@code run_finding} ({@link #EVALUATE_FULL_RUN} or
+ *       {@link #EVALUATE_INCREMENTAL_RUN});
+ *   <li>write the findings from it ({@link #WRITE_FULL_RUN} or {@link #WRITE_INCREMENTAL_RUN});
+ *   <li>a full run also counts what each exclusion suppressed ({@link #COUNT_SUPPRESSION} and
+ *       {@link #STORE_SUPPRESSION}).
+ * </ol>
+ *
  * <p>Parameters: {@code windowStart} (exclusive), {@code windowEnd} (inclusive), {@code evaluatedAt} (the instant
  * exclusions expire against) and, for a run, {@code runId} and {@code consumeBefore} (the backlog of buckets ending
  * at or before it is taken).
@@ -23,7 +37,7 @@ final class FallbackChannelQuery {
     /**
      * Ends with the CTE {@code findings}: every group and bucket of {@code window_events} that crosses the
      * thresholds, with its risk. The first placeholder takes where {@code window_events} comes from:
-     * {@link #WHOLE_WINDOW} or {@link #BACKLOG_BUCKETS}.
+     * {@link #WHOLE_WINDOW} or {@link #RUN_BUCKET_EVENTS}.
      */
     private static final String EVALUATION = """
             WITH settings AS (
@@ -129,69 +143,115 @@ final class FallbackChannelQuery {
             )
             """;
 
-    /** Every event of the lookback window: what a full run and a preview evaluate. */
+    /** The columns of an event that the evaluation reads. */
+    private static final String EVALUATED_COLUMNS = """
+            e.device_name, e.account_name, e.initiating_process_file_name, e.initiating_process_command_line,
+                       e.initiating_process_id, e.initiating_process_parent_file_name, e.event_time, e.report_id,
+                       e.remote_ip, e.remote_port, e.remote_ip_type, e.remote_url""";
+
+    /**
+     * Every event of the lookback window: what a full run and a preview evaluate. Not materialized: the
+     * evaluation and the count of scanned events each read it straight from the partitions of the window.
+     */
     private static final String WHOLE_WINDOW = """
             -- DeviceNetworkEvents | where Timestamp > ago(24h)
-            window_events AS (
-                SELECT e.*,
-                       date_bin(make_interval(mins => s.bucket_minutes), e.event_time,
-                                TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket_start,
-                       %s AS remote_host
+            window_events AS NOT MATERIALIZED (
+                SELECT %s,
+                       date_bin(make_interval(mins => (SELECT bucket_minutes FROM detection_threshold WHERE id = 1)),
+                                e.event_time, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket_start
                 FROM network_event e
-                CROSS JOIN settings s
                 WHERE e.event_time > :windowStart
                   AND e.event_time <= :windowEnd
             ),
-            """.formatted(remoteHost("e"));
+            """.formatted(EVALUATED_COLUMNS);
 
     /**
-     * The events of the buckets that received new events since the previous run, and only those: what an
-     * incremental run evaluates. It takes the backlog rows of closed buckets ({@code bucket_end <= :consumeBefore})
-     * in the same statement, under the same snapshot, so a row is gone exactly when the events it stands for were
-     * evaluated. Rows of buckets still open stay, and the next run evaluates those buckets again. Each bucket's
-     * events are read whole, as a full run reads them.
+     * The events of the device buckets an incremental run took from the backlog ({@code run_bucket}), each bucket
+     * read whole, as a full run reads it.
      */
-    private static final String BACKLOG_BUCKETS = """
-            consumed_backlog AS (
+    private static final String RUN_BUCKET_EVENTS = """
+            -- DeviceNetworkEvents | where Timestamp > ago(24h), in the buckets that received events only
+            window_events AS NOT MATERIALIZED (
+                SELECT %s,
+                       d.bucket_start
+                FROM run_bucket d
+                JOIN network_event e
+                  ON e.device_name = d.device_name
+                 AND e.event_time >= d.bucket_start
+                 AND e.event_time < d.bucket_end
+                WHERE e.event_time > :windowStart
+                  AND e.event_time <= :windowEnd
+            ),
+            """.formatted(EVALUATED_COLUMNS);
+
+    /**
+     * What a run keeps of its evaluation: the findings, each row also carrying the run's figures. When nothing
+     * crossed the thresholds, one row holds the figures alone, with every finding column NULL.
+     */
+    private static final String EVALUATED = """
+            SELECT f.*,
+                   figures.events_scanned,
+                   figures.events_matched
+            FROM (
+                SELECT (SELECT count(*) FROM window_events) AS events_scanned,
+                       (SELECT coalesce(sum(total_connections), 0) FROM buckets) AS events_matched
+            ) figures
+            LEFT JOIN findings f ON true
+            """;
+
+    private static final String INTO_RUN_FINDING = "CREATE TEMPORARY TABLE run_finding ON COMMIT DROP AS\n";
+
+    /** Step 1 of a full run: it evaluates every stored event of the window, so the backlog of closed buckets goes. */
+    static final String BACKLOG_CLEARED = """
+            DELETE FROM detection_backlog
+            WHERE bucket_end <= :consumeBefore""";
+
+    /** Step 1 of an incremental run: the device buckets it evaluates. */
+    static final String RUN_BUCKET_TABLE = """
+            CREATE TEMPORARY TABLE run_bucket (
+                device_name  text        NOT NULL,
+                bucket_start timestamptz NOT NULL,
+                bucket_end   timestamptz NOT NULL
+            ) ON COMMIT DROP""";
+
+    /**
+     * Step 1 of an incremental run, continued: the backlog in buckets of the current size (a settings change may
+     * have altered it since ingest). The rows of closed buckets are taken; those of buckets still open stay, and
+     * the next run evaluates them again. One statement, so both parts see the same backlog.
+     */
+    static final String RUN_BUCKETS_TAKEN = """
+            WITH taken AS (
                 DELETE FROM detection_backlog
                 WHERE bucket_end <= :consumeBefore
                 RETURNING device_name, bucket_start, bucket_end
             ),
 
-            -- The backlog in buckets of the current size, which a settings change may have altered since ingest.
-            backlog_buckets AS (
-                SELECT DISTINCT b.device_name, bucket.bucket_start
-                FROM (
-                    SELECT device_name, bucket_start, bucket_end
-                    FROM consumed_backlog
-                    UNION ALL
-                    SELECT device_name, bucket_start, bucket_end
-                    FROM detection_backlog
-                    WHERE bucket_end > :consumeBefore
-                ) b
-                CROSS JOIN settings s
-                CROSS JOIN LATERAL generate_series(
-                    date_bin(make_interval(mins => s.bucket_minutes), b.bucket_start,
-                             TIMESTAMPTZ '1970-01-01 00:00:00+00'),
-                    b.bucket_end - INTERVAL '1 microsecond',
-                    make_interval(mins => s.bucket_minutes)) AS bucket (bucket_start)
-            ),
+            backlog AS (
+                SELECT device_name, bucket_start, bucket_end
+                FROM taken
+                UNION ALL
+                SELECT device_name, bucket_start, bucket_end
+                FROM detection_backlog
+                WHERE bucket_end > :consumeBefore
+            )
 
-            -- DeviceNetworkEvents | where Timestamp > ago(24h), in those buckets only
-            window_events AS (
-                SELECT e.*,
-                       d.bucket_start,
-                       %s AS remote_host
-                FROM backlog_buckets d
-                CROSS JOIN settings s
-                JOIN network_event e
-                  ON e.device_name = d.device_name
-                 AND e.event_time >= d.bucket_start
-                 AND e.event_time < d.bucket_start + make_interval(mins => s.bucket_minutes)
-                WHERE e.event_time > :windowStart
-                  AND e.event_time <= :windowEnd
-            ),
-            """.formatted(remoteHost("e"));
+            INSERT INTO run_bucket (device_name, bucket_start, bucket_end)
+            SELECT DISTINCT b.device_name, bucket.bucket_start,
+                   bucket.bucket_start + make_interval(mins => s.bucket_minutes)
+            FROM backlog b
+            CROSS JOIN detection_threshold s
+            CROSS JOIN LATERAL generate_series(
+                date_bin(make_interval(mins => s.bucket_minutes), b.bucket_start,
+                         TIMESTAMPTZ '1970-01-01 00:00:00+00'),
+                b.bucket_end - INTERVAL '1 microsecond',
+                make_interval(mins => s.bucket_minutes)) AS bucket (bucket_start)
+            WHERE s.id = 1""";
+
+    /** Step 2 of a full run. */
+    static final String EVALUATE_FULL_RUN = INTO_RUN_FINDING + evaluation(WHOLE_WINDOW) + EVALUATED;
+
+    /** Step 2 of an incremental run. */
+    static final String EVALUATE_INCREMENTAL_RUN = INTO_RUN_FINDING + evaluation(RUN_BUCKET_EVENTS) + EVALUATED;
 
     /**
      * Writes what a run found. Invariants: one finding per process instance and bucket; a finding is changed
@@ -201,7 +261,11 @@ final class FallbackChannelQuery {
      * with the latest settings change, not deleted.
      */
     private static final String WRITES = """
-            ,
+            WITH findings AS (
+                SELECT *
+                FROM run_finding
+                WHERE group_key IS NOT NULL
+            ),
 
             upserted AS (
                 INSERT INTO finding (
@@ -264,74 +328,72 @@ final class FallbackChannelQuery {
             )
             """;
 
-    /** A full run has evaluated every stored event of the window: the backlog of closed buckets goes. */
-    private static final String BACKLOG_CLEARED = """
-            ,
+    private static final String WRITE_FIGURES = """
 
-            consumed_backlog AS (
-                DELETE FROM detection_backlog
-                WHERE bucket_end <= :consumeBefore
-                RETURNING 1
-            )
-            """;
-
-    /** Only a full run counts suppressed events: an incremental run sees a few buckets, not the window. */
-    private static final String SUPPRESSION_COUNTS =
-            """
-            ,
-
-            -- What each exclusion entry kept out of this run, among events that passed the other filters.
-            process_suppression AS (
-                UPDATE process_exclusion target
-                SET last_run_id = :runId,
-                    last_run_suppressed_events = hits.suppressed
-                FROM (
-                    SELECT x.id, count(c.report_id) AS suppressed
-                    FROM process_exclusion x
-                    LEFT JOIN candidate_events c
-                           ON (x.expires_at IS NULL OR x.expires_at > :evaluatedAt) AND %s
-                    GROUP BY x.id
-                ) hits
-                WHERE target.id = hits.id
-                RETURNING 1
-            ),
-
-            destination_suppression AS (
-                UPDATE destination_exclusion target
-                SET last_run_id = :runId,
-                    last_run_suppressed_events = hits.suppressed
-                FROM (
-                    SELECT d.id, count(c.report_id) AS suppressed
-                    FROM destination_exclusion d
-                    LEFT JOIN candidate_events c
-                           ON (d.expires_at IS NULL OR d.expires_at > :evaluatedAt) AND %s
-                    GROUP BY d.id
-                ) hits
-                WHERE target.id = hits.id
-                RETURNING 1
-            )
-            """.formatted(processExcludes("x", "c"), destinationExcludes("d", "c"));
-
-    private static final String FIGURES = """
-
-            SELECT (SELECT count(*) FROM window_events) AS events_scanned,
-                   (SELECT count(*) FROM matching_events) AS events_matched,
+            SELECT (SELECT coalesce(max(events_scanned), 0) FROM run_finding) AS events_scanned,
+                   (SELECT coalesce(max(events_matched), 0) FROM run_finding) AS events_matched,
                    (SELECT count(*) FROM upserted WHERE created) AS findings_created,
                    (SELECT count(*) FROM upserted WHERE NOT created) AS findings_updated,
                    (SELECT count(*) FROM unmatched) AS findings_no_longer_matching
             """;
 
-    /** Evaluates the whole window, writes what it found and counts what each exclusion suppressed. */
-    static final String FULL_RUN =
-            evaluation(WHOLE_WINDOW) + WRITES.formatted("true") + BACKLOG_CLEARED + SUPPRESSION_COUNTS + FIGURES;
+    /** Step 3 of a full run: findings of the whole window that no longer match are marked. */
+    static final String WRITE_FULL_RUN = WRITES.formatted("true") + WRITE_FIGURES;
 
-    /** Evaluates the buckets of the backlog and writes what it found there; findings elsewhere stay as they are. */
-    static final String INCREMENTAL_RUN = evaluation(BACKLOG_BUCKETS) + WRITES.formatted("""
+    /** Step 3 of an incremental run: only findings of the evaluated buckets can stop matching. */
+    static final String WRITE_INCREMENTAL_RUN = WRITES.formatted("""
             EXISTS (
                           SELECT 1
-                          FROM backlog_buckets d
+                          FROM run_bucket d
                           WHERE d.device_name = f.device_name
-                            AND d.bucket_start = f.window_start)""") + FIGURES;
+                            AND d.bucket_start = f.window_start)""") + WRITE_FIGURES;
+
+    /**
+     * Step 4 of a full run: how many events of the window, among those that passed the address type and port
+     * filters, each exclusion entry kept out. Read-only, so that it may run in parallel; an incremental run sees a
+     * few buckets, not the window, and leaves the counts as they were.
+     */
+    static final String COUNT_SUPPRESSION = """
+            CREATE TEMPORARY TABLE run_suppression ON COMMIT DROP AS
+            WITH candidate_events AS NOT MATERIALIZED (
+                SELECT e.device_name, e.account_name, e.initiating_process_file_name,
+                       e.initiating_process_command_line, e.initiating_process_parent_file_name,
+                       e.remote_ip, e.remote_port, e.remote_url
+                FROM network_event e
+                WHERE e.event_time > :windowStart
+                  AND e.event_time <= :windowEnd
+                  AND e.remote_ip_type = 'Public'
+                  AND e.remote_port IN (SELECT port FROM detection_port)
+            )
+
+            SELECT 'process' AS kind, x.id, count(*) AS suppressed
+            FROM candidate_events c
+            JOIN process_exclusion x
+              ON (x.expires_at IS NULL OR x.expires_at > :evaluatedAt) AND %s
+            GROUP BY x.id
+
+            UNION ALL
+
+            SELECT 'destination' AS kind, d.id, count(*) AS suppressed
+            FROM candidate_events c
+            JOIN destination_exclusion d
+              ON (d.expires_at IS NULL OR d.expires_at > :evaluatedAt) AND %s
+            GROUP BY d.id""".formatted(processExcludes("x", "c"), destinationExcludes("d", "c"));
+
+    /** Step 4, continued: every entry gets this run's count; an entry that kept nothing out gets 0. */
+    static final String STORE_SUPPRESSION = """
+            WITH process_counts AS (
+                UPDATE process_exclusion target
+                SET last_run_id = :runId,
+                    last_run_suppressed_events = coalesce(
+                        (SELECT suppressed FROM run_suppression s WHERE s.kind = 'process' AND s.id = target.id), 0)
+                RETURNING 1
+            )
+
+            UPDATE destination_exclusion target
+            SET last_run_id = :runId,
+                last_run_suppressed_events = coalesce(
+                    (SELECT suppressed FROM run_suppression s WHERE s.kind = 'destination' AND s.id = target.id), 0)""";
 
     /** Lists what a run would find, writing nothing. */
     static final String PREVIEW = evaluation(WHOLE_WINDOW) + """
@@ -345,11 +407,13 @@ final class FallbackChannelQuery {
         return EVALUATION.formatted(windowEvents, processExcludes("x", "c"), destinationExcludes("d", "c"));
     }
 
-    /** The host name of an event's RemoteUrl, lower case, without scheme, credentials, port or path. */
+    /**
+     * The host name of an event's RemoteUrl, lower case, without scheme, credentials, port or path. Computed only
+     * where a destination exclusion names a domain, not for every event of the window.
+     */
     private static String remoteHost(String e) {
         return """
-                lower(substring(%s.remote_url
-                                       FROM '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^@/]*@)?([^/:?#]+)'))""".formatted(e);
+                lower(substring(%s.remote_url FROM '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^@/]*@)?([^/:?#]+)'))""".formatted(e);
     }
 
     /** An exclusion applies to events of its process, within its optional scope. */
@@ -369,13 +433,13 @@ final class FallbackChannelQuery {
         return """
                 (%1$s.cidr IS NULL OR %2$s.remote_ip <<= %1$s.cidr)
                               AND (%1$s.remote_url_suffix IS NULL
-                                   OR %2$s.remote_host = %1$s.remote_url_suffix
-                                   OR right(%2$s.remote_host, length(%1$s.remote_url_suffix) + 1)
+                                   OR %3$s = %1$s.remote_url_suffix
+                                   OR right(%3$s, length(%1$s.remote_url_suffix) + 1)
                                       = '.' || %1$s.remote_url_suffix)
                               AND (%1$s.port IS NULL OR %1$s.port = %2$s.remote_port)
                               AND (%1$s.device_name IS NULL OR lower(%1$s.device_name) = lower(%2$s.device_name))
                               AND (%1$s.account_name IS NULL OR lower(%1$s.account_name) = lower(%2$s.account_name))
                               AND (%1$s.process_name IS NULL
-                                   OR lower(%1$s.process_name) = lower(%2$s.initiating_process_file_name))""".formatted(d, e);
+                                   OR lower(%1$s.process_name) = lower(%2$s.initiating_process_file_name))""".formatted(d, e, remoteHost(e));
     }
 }

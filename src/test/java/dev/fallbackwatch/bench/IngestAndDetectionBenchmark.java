@@ -132,7 +132,7 @@ class IngestAndDetectionBenchmark {
         jdbc.execute("TRUNCATE network_event, detection_backlog, finding, detection_run RESTART IDENTITY CASCADE");
         clock.set(BenchmarkDay.WINDOW_END);
         // No autovacuum between or inside the steps: its work would land in whichever step it overlaps.
-        jdbc.execute("ALTER TABLE network_event SET (autovacuum_enabled = false)");
+        autovacuum("autovacuum_enabled = false");
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         CpuClock cpu = CpuClock.locate(jdbc);
@@ -165,16 +165,18 @@ class IngestAndDetectionBenchmark {
         Phase<DetectionRun> detected =
                 measure(cpu, () -> detection.run(DetectionRun.Trigger.MANUAL, BenchmarkDay.WINDOW_END));
         Phase<Aggregate> aggregated = measure(cpu, this::bareAggregate);
+        Phase<DetectionRun> reevaluated =
+                measure(cpu, () -> detection.run(DetectionRun.Trigger.MANUAL, BenchmarkDay.WINDOW_END));
 
         List<Path> nextMinute = BenchmarkDay.writeFollowingMinute(size, size.newEvents(), workDirectory);
         HttpIngestClients.Outcome newArrivals = clients.send(nextMinute, size.clients());
         clock.set(BenchmarkDay.WINDOW_END.plus(Duration.ofMinutes(1)));
         Phase<DetectionRun> incremental = measure(cpu, () -> detection.run(DetectionRun.Trigger.SCHEDULED, null));
-        jdbc.execute("ALTER TABLE network_event RESET (autovacuum_enabled)");
+        autovacuum("autovacuum_enabled = true");
         double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
         String report = report(size, startedAt, loadBefore, loadAfter, day, copy)
-                + table(size, http, staged, copied, detected, aggregated, incremental, heap)
+                + table(size, http, staged, copied, detected, reevaluated, aggregated, incremental, heap)
                         .render()
                 + details(
                         http.result(),
@@ -194,6 +196,8 @@ class IngestAndDetectionBenchmark {
         assertThat(storedOverHttp).isEqualTo(storedByStatements).isEqualTo(storedByCopy);
         assertThat(detected.result().status()).isEqualTo(DetectionRun.Status.SUCCEEDED);
         assertThat(detected.result().eventsScanned()).isEqualTo(size.events());
+        assertThat(reevaluated.result().findingsCreated()).isZero();
+        assertThat(reevaluated.result().findingsUpdated()).isZero();
         assertThat(aggregated.result().connections()).isEqualTo(size.events());
         assertThat(newArrivals.accepted()).isEqualTo(size.newEvents());
         assertThat(incremental.result().evaluation()).isEqualTo(DetectionRun.Evaluation.INCREMENTAL);
@@ -214,6 +218,7 @@ class IngestAndDetectionBenchmark {
             Phase<Long> staged,
             Phase<Path> copied,
             Phase<DetectionRun> detected,
+            Phase<DetectionRun> reevaluated,
             Phase<Aggregate> aggregated,
             Phase<DetectionRun> incremental,
             HeapWatch.Report heap) {
@@ -239,19 +244,25 @@ class IngestAndDetectionBenchmark {
                         "(this is the limit)",
                         "1.00")
                 .row(
-                        "detection run over the 24 h window",
+                        "first full run over the 24 h window",
                         format("%.2f s", seconds(detected.wallTime())),
                         cpu(detected.cpu()),
                         aggregateTime,
                         ratio(detected.wallTime(), aggregated.wallTime()) + "× GROUP BY")
                 .row(
+                        "full run again, findings unchanged",
+                        format("%.2f s", seconds(reevaluated.wallTime())),
+                        cpu(reevaluated.cpu()),
+                        aggregateTime,
+                        ratio(reevaluated.wallTime(), aggregated.wallTime()) + "× GROUP BY")
+                .row(
                         format("incremental run after %,d new events", size.newEvents()),
                         format("%.2f s", seconds(incremental.wallTime())),
                         cpu(incremental.cpu()),
-                        format("full run: %.2f s", seconds(detected.wallTime())),
+                        format("full run again: %.2f s", seconds(reevaluated.wallTime())),
                         percent(
                                         incremental.wallTime().toNanos(),
-                                        detected.wallTime().toNanos()) + " of full")
+                                        reevaluated.wallTime().toNanos()) + " of full")
                 .row(
                         "bare GROUP BY over the same rows",
                         format("%.2f s", seconds(aggregated.wallTime())),
@@ -428,5 +439,15 @@ class IngestAndDetectionBenchmark {
 
     private static String format(String pattern, Object... values) {
         return String.format(Locale.ROOT, pattern, values);
+    }
+
+    /** Storage parameters belong to the partitions, not to the partitioned table. */
+    private void autovacuum(String setting) {
+        List<String> partitions = jdbc.queryForList(
+                "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = 'network_event'::regclass",
+                String.class);
+        for (String partition : partitions) {
+            jdbc.execute("ALTER TABLE " + partition + " SET (" + setting + ")");
+        }
     }
 }
