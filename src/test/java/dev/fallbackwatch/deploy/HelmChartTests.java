@@ -109,6 +109,7 @@ class HelmChartTests {
 
         JsonNode config = rendered.one("ConfigMap").at("/data");
         assertThat(config.at("/FALLBACKWATCH_DETECTION_INTERVAL").asString()).isEqualTo("PT5M");
+        assertThat(config.at("/FALLBACKWATCH_RETENTION_EVENTS").asString()).isEqualTo("P7D");
         assertThat(config.at("/SPRING_DATASOURCE_URL").asString()).isEqualTo(DATABASE_URL);
         assertThat(config.at("/JAVA_TOOL_OPTIONS").asString()).contains("-XX:MaxRAMPercentage=75");
         assertThat(config.has("MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE")).isFalse();
