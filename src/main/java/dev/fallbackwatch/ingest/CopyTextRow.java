@@ -1,62 +1,130 @@
 package dev.fallbackwatch.ingest;
 
+import java.util.Arrays;
+
 /**
- * Encodes an event as one row of PostgreSQL's COPY text format, in the column order of
- * {@link NetworkEventStore#COLUMNS}: tab-separated, {@code \N} for null, backslash escapes.
+ * Encodes events as rows of PostgreSQL's COPY text format, in the column order of {@link NetworkEventStore#COLUMNS}:
+ * tab-separated, {@code \N} for null, backslash escapes, UTF-8. Rows accumulate in one reusable byte array, so
+ * encoding an event allocates nothing.
  */
 final class CopyTextRow {
 
-    private static final String NULL = "\\N";
+    private static final byte[] NULL = {'\\', 'N'};
 
-    private CopyTextRow() {}
+    private byte[] bytes;
 
-    static void append(StringBuilder row, NetworkEvent event) {
-        text(row, event.deviceName());
-        text(row, event.reportId());
-        text(row, event.timestamp().toString());
-        text(row, event.deviceId());
-        text(row, event.actionType());
-        nullableText(row, event.remoteIp());
-        value(row, event.remotePort());
-        text(row, event.remoteIpType());
-        value(row, event.remoteIpTypeDerived());
-        text(row, event.remoteUrl());
-        nullableText(row, event.localIp());
-        value(row, event.localPort());
-        text(row, event.protocol());
-        text(row, event.accountName());
-        text(row, event.initiatingProcessAccountName());
-        text(row, event.initiatingProcessAccountDomain());
-        text(row, event.initiatingProcessFileName());
-        text(row, event.initiatingProcessCommandLine());
-        value(row, event.initiatingProcessId());
-        text(row, event.initiatingProcessParentFileName());
-        row.setCharAt(row.length() - 1, '\n');
+    private int size;
+
+    CopyTextRow(int initialCapacity) {
+        this.bytes = new byte[initialCapacity];
     }
 
-    private static void nullableText(StringBuilder row, String value) {
+    /** Appends one event as one row. */
+    void append(NetworkEvent event) {
+        text(event.deviceName());
+        text(event.reportId());
+        text(event.timestamp().toString());
+        text(event.deviceId());
+        text(event.actionType());
+        nullableText(event.remoteIp());
+        number(event.remotePort());
+        text(event.remoteIpType());
+        text(String.valueOf(event.remoteIpTypeDerived()));
+        text(event.remoteUrl());
+        nullableText(event.localIp());
+        number(event.localPort());
+        text(event.protocol());
+        text(event.accountName());
+        text(event.initiatingProcessAccountName());
+        text(event.initiatingProcessAccountDomain());
+        text(event.initiatingProcessFileName());
+        text(event.initiatingProcessCommandLine());
+        number(event.initiatingProcessId());
+        text(event.initiatingProcessParentFileName());
+        bytes[size - 1] = '\n';
+    }
+
+    byte[] bytes() {
+        return bytes;
+    }
+
+    int size() {
+        return size;
+    }
+
+    void clear() {
+        size = 0;
+    }
+
+    private void nullableText(String value) {
         if (value.isEmpty()) {
-            row.append(NULL).append('\t');
+            nullValue();
         } else {
-            text(row, value);
+            text(value);
         }
     }
 
-    private static void value(StringBuilder row, Object value) {
-        row.append(value == null ? NULL : value.toString()).append('\t');
+    private void number(Number value) {
+        if (value == null) {
+            nullValue();
+        } else {
+            text(value.toString());
+        }
     }
 
-    private static void text(StringBuilder row, String value) {
+    private void nullValue() {
+        ensureCapacity(NULL.length + 1);
+        bytes[size++] = NULL[0];
+        bytes[size++] = NULL[1];
+        bytes[size++] = '\t';
+    }
+
+    /**
+     * Escapes COPY's special characters and encodes UTF-8; the mapper has already refused unpaired surrogates.
+     * Three bytes a character are reserved first: no character takes more, escaped or encoded.
+     */
+    private void text(String value) {
+        ensureCapacity(value.length() * 3 + 1);
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> row.append("\\\\");
-                case '\t' -> row.append("\\t");
-                case '\n' -> row.append("\\n");
-                case '\r' -> row.append("\\r");
-                default -> row.append(c);
+            if (c < 0x80) {
+                ascii(c);
+            } else if (c < 0x800) {
+                bytes[size++] = (byte) (0xC0 | (c >> 6));
+                bytes[size++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < value.length()) {
+                int codePoint = Character.toCodePoint(c, value.charAt(++i));
+                bytes[size++] = (byte) (0xF0 | (codePoint >> 18));
+                bytes[size++] = (byte) (0x80 | ((codePoint >> 12) & 0x3F));
+                bytes[size++] = (byte) (0x80 | ((codePoint >> 6) & 0x3F));
+                bytes[size++] = (byte) (0x80 | (codePoint & 0x3F));
+            } else {
+                bytes[size++] = (byte) (0xE0 | (c >> 12));
+                bytes[size++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                bytes[size++] = (byte) (0x80 | (c & 0x3F));
             }
         }
-        row.append('\t');
+        bytes[size++] = '\t';
+    }
+
+    private void ascii(char c) {
+        switch (c) {
+            case '\\' -> escaped('\\');
+            case '\t' -> escaped('t');
+            case '\n' -> escaped('n');
+            case '\r' -> escaped('r');
+            default -> bytes[size++] = (byte) c;
+        }
+    }
+
+    private void escaped(char code) {
+        bytes[size++] = '\\';
+        bytes[size++] = (byte) code;
+    }
+
+    private void ensureCapacity(int more) {
+        if (size + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(size + more, bytes.length * 2));
+        }
     }
 }

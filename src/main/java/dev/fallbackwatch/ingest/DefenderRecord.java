@@ -3,6 +3,7 @@ package dev.fallbackwatch.ingest;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -10,6 +11,15 @@ import tools.jackson.databind.JsonNode;
  * case in a hash map: a record has some 25 columns and every one is looked up, once per event.
  */
 final class DefenderRecord {
+
+    /**
+     * Lower-case forms of the column names seen so far. Senders repeat the same few dozen names in every record,
+     * so lower-casing each name once saves an allocation per column of every event; the cap keeps a sender that
+     * invents names from growing it.
+     */
+    private static final int MAX_CACHED_NAMES = 1024;
+
+    private static final Map<String, String> LOWER_CASE_NAMES = new ConcurrentHashMap<>();
 
     private final Map<String, JsonNode> columns = new HashMap<>(64);
 
@@ -34,6 +44,14 @@ final class DefenderRecord {
     }
 
     private static String key(String column) {
-        return column.toLowerCase(Locale.ROOT);
+        String cached = LOWER_CASE_NAMES.get(column);
+        if (cached != null) {
+            return cached;
+        }
+        String lowerCase = column.toLowerCase(Locale.ROOT);
+        if (LOWER_CASE_NAMES.size() < MAX_CACHED_NAMES) {
+            LOWER_CASE_NAMES.put(column, lowerCase);
+        }
+        return lowerCase;
     }
 }

@@ -3,10 +3,7 @@ package dev.fallbackwatch.ingest;
 import dev.fallbackwatch.web.Problems;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import org.springframework.web.ErrorResponseException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -42,13 +39,13 @@ final class DefenderRecordReader {
 
     private final RecordSink sink;
 
-    private final int maxLineChars;
+    private final int maxLineBytes;
 
     private int nextIndex;
 
-    DefenderRecordReader(ObjectMapper mapper, RecordSink sink, int maxLineChars) {
+    DefenderRecordReader(ObjectMapper mapper, RecordSink sink, int maxLineBytes) {
         this.mapper = mapper;
-        this.maxLineChars = maxLineChars;
+        this.maxLineBytes = maxLineBytes;
         this.elementReader = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.sink = sink;
     }
@@ -116,8 +113,8 @@ final class DefenderRecordReader {
         int brokenLines = 0;
         String firstProblem = null;
         int lineNumber = 0;
-        try (Reader reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
-            NdjsonLines lines = new NdjsonLines(reader, maxLineChars);
+        try (body) {
+            NdjsonLines lines = new NdjsonLines(body, maxLineBytes);
             for (NdjsonLines.Line next = lines.next(); next != null; next = lines.next()) {
                 lineNumber++;
                 if (next.tooLong()) {
@@ -125,17 +122,16 @@ final class DefenderRecordReader {
                     firstProblem = firstProblem == null ? "line " + lineNumber + " is too long" : firstProblem;
                     sink.reject(
                             nextIndex++,
-                            "line " + lineNumber + " is longer than " + maxLineChars
-                                    + " characters; a record that large is not a network event");
+                            "line " + lineNumber + " is longer than " + maxLineBytes
+                                    + " bytes; a record that large is not a network event");
                     continue;
                 }
-                String line = next.text();
-                if (line.isBlank()) {
+                if (next.isBlank()) {
                     continue;
                 }
                 JsonNode value;
                 try {
-                    value = mapper.readTree(line);
+                    value = mapper.readTree(next.bytes(), 0, next.length());
                 } catch (StreamConstraintsException ex) {
                     throw constraintBroken(ex);
                 } catch (JacksonException ex) {

@@ -1,27 +1,43 @@
 package dev.fallbackwatch.ingest;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
+import java.util.Arrays;
 
 /**
- * Splits NDJSON into lines without ever holding more than one bounded line: a line longer than the limit is
- * skipped to its end and reported as too long.
+ * Splits NDJSON into lines of raw bytes without ever holding more than one bounded line: a line longer than the
+ * limit is skipped to its end and reported as too long. The bytes go to the JSON parser undecoded, which reads
+ * UTF-8 itself and refuses a line that is not UTF-8.
  */
 final class NdjsonLines {
 
-    /** One line: its text, or null when it exceeded the limit. */
-    record Line(String text) {
+    /** One line without its line break: {@code length} bytes of {@code bytes}, or too long when bytes is null. */
+    record Line(byte[] bytes, int length) {
 
         boolean tooLong() {
-            return text == null;
+            return bytes == null;
+        }
+
+        boolean isBlank() {
+            for (int i = 0; i < length; i++) {
+                if (!Character.isWhitespace(bytes[i])) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
-    private final Reader in;
+    private static final Line TOO_LONG = new Line(null, 0);
 
-    private final int maxChars;
+    private final InputStream in;
 
-    private final char[] buffer = new char[64 * 1024];
+    private final int maxBytes;
+
+    private final byte[] buffer = new byte[64 * 1024];
+
+    /** The line being assembled; it grows up to the limit and is reused for every line. */
+    private byte[] line = new byte[4 * 1024];
 
     private int position;
 
@@ -29,14 +45,17 @@ final class NdjsonLines {
 
     private boolean ended;
 
-    NdjsonLines(Reader in, int maxChars) {
+    NdjsonLines(InputStream in, int maxBytes) {
         this.in = in;
-        this.maxChars = maxChars;
+        this.maxBytes = maxBytes;
     }
 
-    /** Returns the next line without its line break, or null at the end of the input. */
+    /**
+     * Returns the next line, or null at the end of the input. The returned line's bytes are valid until the next
+     * call.
+     */
     Line next() throws IOException {
-        StringBuilder line = new StringBuilder();
+        int length = 0;
         boolean tooLong = false;
         boolean sawAny = false;
         while (true) {
@@ -44,24 +63,34 @@ final class NdjsonLines {
                 if (!sawAny) {
                     return null;
                 }
-                return tooLong ? new Line(null) : new Line(withoutCarriageReturn(line));
+                return tooLong ? TOO_LONG : withoutCarriageReturn(length);
             }
             sawAny = true;
+
             int start = position;
             while (position < limit && buffer[position] != '\n') {
                 position++;
             }
-            if (!tooLong && line.length() + (position - start) > maxChars) {
+            int taken = position - start;
+            if (!tooLong && length + taken > maxBytes) {
                 tooLong = true;
-                line.setLength(0);
             }
             if (!tooLong) {
-                line.append(buffer, start, position - start);
+                ensureCapacity(length + taken);
+                System.arraycopy(buffer, start, line, length, taken);
+                length += taken;
             }
+
             if (position < limit) {
                 position++;
-                return tooLong ? new Line(null) : new Line(withoutCarriageReturn(line));
+                return tooLong ? TOO_LONG : withoutCarriageReturn(length);
             }
+        }
+    }
+
+    private void ensureCapacity(int needed) {
+        if (needed > line.length) {
+            line = Arrays.copyOf(line, Math.max(needed, Math.min(maxBytes, line.length * 2)));
         }
     }
 
@@ -81,8 +110,7 @@ final class NdjsonLines {
         return true;
     }
 
-    private static String withoutCarriageReturn(StringBuilder line) {
-        int length = line.length();
-        return length > 0 && line.charAt(length - 1) == '\r' ? line.substring(0, length - 1) : line.toString();
+    private Line withoutCarriageReturn(int length) {
+        return length > 0 && line[length - 1] == '\r' ? new Line(line, length - 1) : new Line(line, length);
     }
 }

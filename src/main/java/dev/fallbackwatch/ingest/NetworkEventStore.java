@@ -1,7 +1,5 @@
 package dev.fallbackwatch.ingest;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
@@ -111,9 +109,7 @@ class NetworkEventStore {
 
         private final SQLExceptionTranslator translator;
 
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(FLUSH_BYTES + 8192);
-
-        private final StringBuilder row = new StringBuilder(512);
+        private final CopyTextRow rows = new CopyTextRow(FLUSH_BYTES + 8192);
 
         private StagingCopy(CopyIn copyIn, SQLExceptionTranslator translator) {
             this.copyIn = copyIn;
@@ -121,11 +117,8 @@ class NetworkEventStore {
         }
 
         void write(NetworkEvent event) {
-            row.setLength(0);
-            CopyTextRow.append(row, event);
-            byte[] bytes = row.toString().getBytes(StandardCharsets.UTF_8);
-            buffer.write(bytes, 0, bytes.length);
-            if (buffer.size() >= FLUSH_BYTES) {
+            rows.append(event);
+            if (rows.size() >= FLUSH_BYTES) {
                 flush();
             }
         }
@@ -141,15 +134,15 @@ class NetworkEventStore {
         }
 
         private void flush() {
-            if (buffer.size() == 0) {
+            if (rows.size() == 0) {
                 return;
             }
             try {
-                copyIn.writeToCopy(buffer.toByteArray(), 0, buffer.size());
+                copyIn.writeToCopy(rows.bytes(), 0, rows.size());
             } catch (SQLException ex) {
                 throw translated(translator, "COPY", ex);
             }
-            buffer.reset();
+            rows.clear();
         }
 
         /**

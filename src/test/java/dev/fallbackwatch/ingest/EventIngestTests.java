@@ -7,6 +7,7 @@ import dev.fallbackwatch.testing.DefenderEvents;
 import dev.fallbackwatch.testing.PostgresIntegrationTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,32 @@ class EventIngestTests extends PostgresIntegrationTest {
         assertThat(body.get("errors").get(0).get("index").asInt()).isEqualTo(1);
         assertThat(body.get("errors").get(0).get("message").asString()).startsWith("line 3 is not valid JSON");
         assertThat(storedEvents()).isEqualTo(2);
+    }
+
+    @Test
+    void rejectsAnNdjsonLineThatIsNotUtf8AndStoresTheOthersUnaltered() {
+        String commandLine = "C:\\Users\\Zoë\\wdm.exe --名前 🚀";
+        byte[] valid = (line(event().with("InitiatingProcessCommandLine", commandLine)) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] latin1 = (line(event().with("InitiatingProcessCommandLine", "Zoë")) + "\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] body = ByteBuffer.allocate(valid.length + latin1.length)
+                .put(valid)
+                .put(latin1)
+                .array();
+
+        MvcTestResult result = mvc.post()
+                .uri("/api/v1/events")
+                .contentType(EventIngestController.NDJSON)
+                .content(body)
+                .exchange();
+
+        JsonNode answer = body(result);
+        assertThat(answer.get("accepted").asInt()).isEqualTo(1);
+        assertThat(answer.get("rejected").asInt()).isEqualTo(1);
+        assertThat(answer.at("/errors/0/message").asString()).startsWith("line 2 is not valid JSON");
+        assertThat(jdbc.queryForObject("SELECT initiating_process_command_line FROM network_event", String.class))
+                .isEqualTo(commandLine);
     }
 
     @Test
