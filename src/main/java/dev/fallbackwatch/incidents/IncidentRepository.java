@@ -19,6 +19,7 @@ import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.stereotype.Repository;
 
 /** Reads and writes {@code incident}, and links findings to incidents. */
@@ -132,72 +133,94 @@ class IncidentRepository {
                 Long.class);
     }
 
+    /** The bucket span of an incident of one process instance. */
+    record Span(long id, ProcessInstance instance, Instant windowStart, Instant windowEnd) {}
+
+    /** Where a new incident starts, and the finding that opens it. */
+    record Opening(long id, UnlinkedFinding finding, Instant windowStart, Instant windowEnd) {}
+
     /**
-     * The incident of the same process instance whose span touches or overlaps the finding's bucket, locked: its
-     * last bucket ends where the finding's begins, its first begins where the finding's ends, or they overlap.
-     * When the finding fills a gap between two incidents it joins the older one; incidents are never merged.
+     * The spans of every incident of the process instances that the run's unlinked findings belong to, locked, in
+     * id order. PIDs are never negative, so -1 stands for a missing one in the comparison.
      */
-    Optional<Long> lockAdjacent(UnlinkedFinding finding) {
-        return jdbc
-                .queryForList(
-                        """
-                        SELECT id
-                        FROM incident
-                        WHERE device_name = :deviceName
-                          AND initiating_process_file_name = :processFileName
-                          AND initiating_process_id IS NOT DISTINCT FROM :processId
-                          AND window_start <= :windowEnd
-                          AND window_end >= :windowStart
-                        ORDER BY id
-                        LIMIT 1
-                        FOR UPDATE""",
-                        new MapSqlParameterSource()
-                                .addValue("deviceName", finding.deviceName())
-                                .addValue("processFileName", finding.processFileName())
-                                .addValue("processId", finding.processId(), Types.BIGINT)
-                                .addValue("windowStart", utc(finding.windowStart()))
-                                .addValue("windowEnd", utc(finding.windowEnd())),
-                        Long.class)
-                .stream()
-                .findFirst();
-    }
-
-    long insert(UnlinkedFinding finding, long runId, Instant now) {
-        return jdbc.queryForObject(
+    List<Span> lockSpansOfUnlinkedInstances(long runId) {
+        return jdbc.query(
                 """
-                INSERT INTO incident (
-                    device_name, initiating_process_file_name, initiating_process_id, status, first_seen, last_seen,
-                    window_start, window_end, highest_risk, finding_count, created_at, updated_at, last_run_id)
-                VALUES (:deviceName, :processFileName, :processId, 'OPEN', :firstSeen, :lastSeen,
-                        :windowStart, :windowEnd, :risk, 1, :now, :now, :runId)
-                RETURNING id""",
-                new MapSqlParameterSource()
-                        .addValue("deviceName", finding.deviceName())
-                        .addValue("processFileName", finding.processFileName())
-                        .addValue("processId", finding.processId(), Types.BIGINT)
-                        .addValue("firstSeen", utc(finding.firstSeen()))
-                        .addValue("lastSeen", utc(finding.lastSeen()))
-                        .addValue("windowStart", utc(finding.windowStart()))
-                        .addValue("windowEnd", utc(finding.windowEnd()))
-                        .addValue("risk", finding.risk().name())
-                        .addValue("now", utc(now))
-                        .addValue("runId", runId),
-                Long.class);
+                SELECT i.id, i.device_name, i.initiating_process_file_name, i.initiating_process_id,
+                       i.window_start, i.window_end
+                FROM incident i
+                WHERE (i.device_name, i.initiating_process_file_name, coalesce(i.initiating_process_id, -1)) IN (
+                    SELECT device_name, initiating_process_file_name, coalesce(initiating_process_id, -1)
+                    FROM finding
+                    WHERE last_run_id = :runId
+                      AND incident_id IS NULL)
+                ORDER BY i.id
+                FOR UPDATE OF i""",
+                new MapSqlParameterSource("runId", runId),
+                (rs, rowNum) -> new Span(
+                        rs.getLong("id"),
+                        new ProcessInstance(
+                                rs.getString("device_name"),
+                                rs.getString("initiating_process_file_name"),
+                                rs.getObject("initiating_process_id", Long.class)),
+                        instant(rs, "window_start"),
+                        instant(rs, "window_end")));
     }
 
-    /** Links the finding and widens the incident's span at once, so the next bucket of the chain finds it. */
-    void link(UnlinkedFinding finding, long incidentId) {
-        MapSqlParameterSource params = new MapSqlParameterSource()
-                .addValue("findingId", finding.id())
-                .addValue("incidentId", incidentId)
-                .addValue("windowStart", utc(finding.windowStart()))
-                .addValue("windowEnd", utc(finding.windowEnd()));
-        jdbc.update("UPDATE finding SET incident_id = :incidentId WHERE id = :findingId", params);
-        jdbc.update("""
-                UPDATE incident
-                SET window_start = least(window_start, :windowStart),
-                    window_end = greatest(window_end, :windowEnd)
-                WHERE id = :incidentId""", params);
+    /** Takes ids for new incidents from the table's identity sequence, in ascending order. */
+    List<Long> nextIds(int count) {
+        return jdbc.queryForList("""
+                SELECT nextval(pg_get_serial_sequence('incident', 'id'))
+                FROM generate_series(1, :count)
+                ORDER BY 1""", new MapSqlParameterSource("count", count), Long.class);
+    }
+
+    /** Inserts new incidents in one batch; their figures are filled in by {@link #update}. */
+    void insert(List<Opening> openings, long runId, Instant now) {
+        SqlParameterSource[] rows = openings.stream()
+                .map(opening -> new MapSqlParameterSource()
+                        .addValue("id", opening.id())
+                        .addValue("deviceName", opening.finding().deviceName())
+                        .addValue("processFileName", opening.finding().processFileName())
+                        .addValue("processId", opening.finding().processId(), Types.BIGINT)
+                        .addValue("firstSeen", utc(opening.finding().firstSeen()))
+                        .addValue("lastSeen", utc(opening.finding().lastSeen()))
+                        .addValue("windowStart", utc(opening.windowStart()))
+                        .addValue("windowEnd", utc(opening.windowEnd()))
+                        .addValue("risk", opening.finding().risk().name())
+                        .addValue("now", utc(now))
+                        .addValue("runId", runId))
+                .toArray(SqlParameterSource[]::new);
+        jdbc.batchUpdate("""
+                INSERT INTO incident (
+                    id, device_name, initiating_process_file_name, initiating_process_id, status, first_seen,
+                    last_seen, window_start, window_end, highest_risk, finding_count, created_at, updated_at,
+                    last_run_id)
+                OVERRIDING SYSTEM VALUE
+                VALUES (:id, :deviceName, :processFileName, :processId, 'OPEN', :firstSeen,
+                        :lastSeen, :windowStart, :windowEnd, :risk, 1, :now, :now, :runId)""", rows);
+    }
+
+    /** Widens the spans of existing incidents that findings joined, in one batch. */
+    void widen(Collection<Span> spans) {
+        SqlParameterSource[] rows = spans.stream()
+                .map(span -> new MapSqlParameterSource()
+                        .addValue("id", span.id())
+                        .addValue("windowStart", utc(span.windowStart()))
+                        .addValue("windowEnd", utc(span.windowEnd())))
+                .toArray(SqlParameterSource[]::new);
+        jdbc.batchUpdate(
+                "UPDATE incident SET window_start = :windowStart, window_end = :windowEnd WHERE id = :id", rows);
+    }
+
+    /** Links findings to incidents, in one batch: finding id to incident id. */
+    void link(Map<Long, Long> incidentOfFinding) {
+        SqlParameterSource[] rows = incidentOfFinding.entrySet().stream()
+                .map(link -> new MapSqlParameterSource()
+                        .addValue("findingId", link.getKey())
+                        .addValue("incidentId", link.getValue()))
+                .toArray(SqlParameterSource[]::new);
+        jdbc.batchUpdate("UPDATE finding SET incident_id = :incidentId WHERE id = :findingId", rows);
     }
 
     List<Incident> lock(Collection<Long> ids) {
@@ -234,13 +257,28 @@ class IncidentRepository {
     }
 
     /**
-     * Writes an incident's new state.
+     * Writes the new state of incidents, in one batch.
      *
-     * @param runId the run that changed it, null for a change by triage
+     * @param runId the run that changed them, null for a change by triage
      */
-    void update(Incident incident, Long runId) {
-        jdbc.update(
-                """
+    void update(List<Incident> changed, Long runId) {
+        SqlParameterSource[] rows = changed.stream()
+                .map(incident -> new MapSqlParameterSource()
+                        .addValue("id", incident.id())
+                        .addValue("status", incident.status().name())
+                        .addValue("firstSeen", utc(incident.firstSeen()))
+                        .addValue("lastSeen", utc(incident.lastSeen()))
+                        .addValue("windowStart", utc(incident.windowStart()))
+                        .addValue("windowEnd", utc(incident.windowEnd()))
+                        .addValue("highestRisk", incident.highestRisk().name())
+                        .addValue("findingCount", incident.findingCount())
+                        .addValue("reopenCount", incident.reopenCount())
+                        .addValue("updatedAt", utc(incident.updatedAt()))
+                        .addValue("resolvedAt", utc(incident.resolvedAt()))
+                        .addValue("version", incident.version())
+                        .addValue("runId", runId, Types.BIGINT))
+                .toArray(SqlParameterSource[]::new);
+        jdbc.batchUpdate("""
                 UPDATE incident
                 SET status = :status,
                     first_seen = :firstSeen,
@@ -254,21 +292,7 @@ class IncidentRepository {
                     resolved_at = :resolvedAt,
                     version = :version,
                     last_run_id = coalesce(:runId, last_run_id)
-                WHERE id = :id""",
-                new MapSqlParameterSource()
-                        .addValue("id", incident.id())
-                        .addValue("status", incident.status().name())
-                        .addValue("firstSeen", utc(incident.firstSeen()))
-                        .addValue("lastSeen", utc(incident.lastSeen()))
-                        .addValue("windowStart", utc(incident.windowStart()))
-                        .addValue("windowEnd", utc(incident.windowEnd()))
-                        .addValue("highestRisk", incident.highestRisk().name())
-                        .addValue("findingCount", incident.findingCount())
-                        .addValue("reopenCount", incident.reopenCount())
-                        .addValue("updatedAt", utc(incident.updatedAt()))
-                        .addValue("resolvedAt", utc(incident.resolvedAt()))
-                        .addValue("version", incident.version())
-                        .addValue("runId", runId, Types.BIGINT));
+                WHERE id = :id""", rows);
     }
 
     /** Callers must have checked the properties against {@link #SORTABLE}. */

@@ -6,7 +6,9 @@ import dev.fallbackwatch.findings.RiskScore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -52,16 +54,112 @@ class IncidentTracker {
     @Order(ORDER)
     void afterRun(DetectionRunCompleted run) {
         Instant now = clock.instant();
-        Set<Long> created = new HashSet<>();
-        for (IncidentRepository.UnlinkedFinding finding : incidents.unlinkedFindingsOfRun(run.runId())) {
-            long incidentId = incidents.lockAdjacent(finding).orElseGet(() -> {
-                long id = incidents.insert(finding, run.runId(), now);
-                created.add(id);
-                return id;
-            });
-            incidents.link(finding, incidentId);
-        }
+        Set<Long> created = link(incidents.unlinkedFindingsOfRun(run.runId()), run.runId(), now);
         refresh(incidents.incidentsOfRun(run.runId()), created, run.runId(), now);
+    }
+
+    /**
+     * Links each of the run's new findings to the incident its bucket touches, or to a new one. The findings come
+     * in bucket order, so a chain of consecutive buckets links up in one pass; when a bucket touches several
+     * incidents it joins the oldest, and incidents are never merged. The incidents of the findings' process
+     * instances are locked and matched in memory, and every change is written in a batch. Returns the ids of the
+     * new incidents.
+     */
+    private Set<Long> link(List<IncidentRepository.UnlinkedFinding> unlinked, long runId, Instant now) {
+        if (unlinked.isEmpty()) {
+            return Set.of();
+        }
+        Map<ProcessInstance, List<Chain>> chains = new HashMap<>();
+        for (IncidentRepository.Span span : incidents.lockSpansOfUnlinkedInstances(runId)) {
+            chains.computeIfAbsent(span.instance(), instance -> new ArrayList<>())
+                    .add(Chain.existing(span));
+        }
+
+        List<Chain> opened = new ArrayList<>();
+        Map<Long, Chain> chainOfFinding = new LinkedHashMap<>();
+        for (IncidentRepository.UnlinkedFinding finding : unlinked) {
+            List<Chain> ofInstance = chains.computeIfAbsent(instance(finding), instance -> new ArrayList<>());
+            Chain chain = ofInstance.stream()
+                    .filter(candidate -> candidate.touches(finding))
+                    .findFirst()
+                    .orElseGet(() -> {
+                        Chain fresh = Chain.opening(finding);
+                        ofInstance.add(fresh);
+                        opened.add(fresh);
+                        return fresh;
+                    });
+            chain.widen(finding);
+            chainOfFinding.put(finding.id(), chain);
+        }
+
+        // New incidents take ids in the order they were opened, as one insert after another would.
+        List<Long> ids = incidents.nextIds(opened.size());
+        List<IncidentRepository.Opening> openings = new ArrayList<>();
+        for (int i = 0; i < opened.size(); i++) {
+            Chain chain = opened.get(i);
+            chain.id = ids.get(i);
+            openings.add(new IncidentRepository.Opening(chain.id, chain.opener, chain.windowStart, chain.windowEnd));
+        }
+        incidents.insert(openings, runId, now);
+        incidents.widen(chains.values().stream()
+                .flatMap(List::stream)
+                .filter(chain -> chain.opener == null && chain.widened)
+                .map(chain -> new IncidentRepository.Span(chain.id, null, chain.windowStart, chain.windowEnd))
+                .toList());
+        Map<Long, Long> incidentOfFinding = new LinkedHashMap<>();
+        chainOfFinding.forEach((findingId, chain) -> incidentOfFinding.put(findingId, chain.id));
+        incidents.link(incidentOfFinding);
+        return new HashSet<>(ids);
+    }
+
+    private static ProcessInstance instance(IncidentRepository.UnlinkedFinding finding) {
+        return new ProcessInstance(finding.deviceName(), finding.processFileName(), finding.processId());
+    }
+
+    /** An incident's span of buckets while findings are linked to it in memory. */
+    private static final class Chain {
+
+        /** The finding that opens a new incident; null for an incident already stored. */
+        private final IncidentRepository.UnlinkedFinding opener;
+
+        private Long id;
+
+        private Instant windowStart;
+
+        private Instant windowEnd;
+
+        private boolean widened;
+
+        private Chain(Long id, IncidentRepository.UnlinkedFinding opener, Instant windowStart, Instant windowEnd) {
+            this.id = id;
+            this.opener = opener;
+            this.windowStart = windowStart;
+            this.windowEnd = windowEnd;
+        }
+
+        static Chain existing(IncidentRepository.Span span) {
+            return new Chain(span.id(), null, span.windowStart(), span.windowEnd());
+        }
+
+        static Chain opening(IncidentRepository.UnlinkedFinding finding) {
+            return new Chain(null, finding, finding.windowStart(), finding.windowEnd());
+        }
+
+        /** Its last bucket ends where the finding's begins, its first begins where the finding's ends, or both overlap. */
+        boolean touches(IncidentRepository.UnlinkedFinding finding) {
+            return !windowStart.isAfter(finding.windowEnd()) && !windowEnd.isBefore(finding.windowStart());
+        }
+
+        void widen(IncidentRepository.UnlinkedFinding finding) {
+            if (finding.windowStart().isBefore(windowStart)) {
+                windowStart = finding.windowStart();
+                widened = true;
+            }
+            if (finding.windowEnd().isAfter(windowEnd)) {
+                windowEnd = finding.windowEnd();
+                widened = true;
+            }
+        }
     }
 
     @EventListener
@@ -92,13 +190,14 @@ class IncidentTracker {
             boolean isNew = created.contains(incident.id());
             Incident next = next(incident, aggregates.get(incident.id()), isNew, now);
             if (isNew || !sameState(incident, next)) {
-                incidents.update(next, runId);
                 changes.add(new IncidentsChanged.Change(next, kind(incident, next, isNew)));
             }
         }
-        if (!changes.isEmpty()) {
-            events.publishEvent(new IncidentsChanged(changes));
+        if (changes.isEmpty()) {
+            return;
         }
+        incidents.update(changes.stream().map(IncidentsChanged.Change::incident).toList(), runId);
+        events.publishEvent(new IncidentsChanged(changes));
     }
 
     /** The incident as its findings now make it; a new incident keeps version 1. */

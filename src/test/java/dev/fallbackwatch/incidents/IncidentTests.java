@@ -132,6 +132,27 @@ class IncidentTests extends PostgresIntegrationTest {
     }
 
     @Test
+    void aBucketThatFillsTheGapBetweenTwoIncidentsJoinsTheOlderOneWithoutMergingThem() {
+        ingest(fallback("ws-i", 100, "2026-11-30T08:00:00Z", 3));
+        ingest(fallback("ws-i", 100, "2026-11-30T10:00:00Z", 3));
+        detection.run(DetectionRun.Trigger.MANUAL, WINDOW_END);
+
+        ingest(fallback("ws-i", 100, "2026-11-30T09:00:00Z", 4));
+        detection.run(DetectionRun.Trigger.MANUAL, WINDOW_END);
+
+        assertThat(get("/api/v1/incidents?sort=id,asc")
+                        .get("content")
+                        .valueStream()
+                        .map(i -> i.get("windowStart").asString() + " "
+                                + i.get("windowEnd").asString() + " "
+                                + i.get("findingCount").asInt() + " "
+                                + i.get("highestRisk").asString()))
+                .containsExactly(
+                        "2026-11-30T08:00:00Z 2026-11-30T10:00:00Z 2 High",
+                        "2026-11-30T10:00:00Z 2026-11-30T11:00:00Z 1 Medium");
+    }
+
+    @Test
     void filtersByStatusRiskAndDeviceAndAnswersProblemDetails() {
         List<DefenderEvents> events = new ArrayList<>();
         events.addAll(fallback("ws-x", 1, "2026-11-30T08:00:00Z", 4));
