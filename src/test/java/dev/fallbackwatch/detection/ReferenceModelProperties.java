@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -53,7 +54,7 @@ import tools.jackson.databind.JsonNode;
 @Import(MutableClockConfiguration.class)
 class ReferenceModelProperties extends PostgresIntegrationTest {
 
-    private static final Instant FIRST_WINDOW_END = Instant.parse("2026-12-01T00:00:00Z");
+    private static final Instant EARLIEST_WINDOW_END = Instant.parse("2026-12-01T00:00:00Z");
 
     /** Ingest refuses a Timestamp more than this after the clock, which stands at the window end. */
     private static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
@@ -119,6 +120,11 @@ class ReferenceModelProperties extends PostgresIntegrationTest {
     @Autowired
     DetectionService detection;
 
+    /**
+     * The seed alone decides a try, so a failure is replayed by its seed. Shrinking a seed would only try other
+     * days, and the edge cases of {@code long} (0 and {@code Long.MIN_VALUE}, -1 and {@code Long.MAX_VALUE}) give
+     * {@link Random} the same 48-bit seed twice, so neither is used.
+     */
     @Property(tries = 20, shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
     void fullRunsFindWhatTheSeedQueryFinds(@ForAll long seed) {
         Scenario scenario = Scenario.generate(new Random(seed));
@@ -232,9 +238,18 @@ class ReferenceModelProperties extends PostgresIntegrationTest {
 
         SoftAssertions softly = new SoftAssertions();
         for (GroupBucket bucket : buckets) {
-            softly.assertThat(actualByBucket.get(bucket))
-                    .as(() -> difference(seed, bucket, sent))
-                    .isEqualTo(expectedByBucket.get(bucket));
+            Finding stored = actualByBucket.get(bucket);
+            Finding modelled = expectedByBucket.get(bucket);
+            if (stored == null || modelled == null) {
+                softly.assertThat(stored)
+                        .as(() -> difference(seed, bucket, sent))
+                        .isEqualTo(modelled);
+            } else {
+                softly.assertThat(stored)
+                        .as(() -> difference(seed, bucket, sent))
+                        .usingRecursiveComparison()
+                        .isEqualTo(modelled);
+            }
         }
         softly.assertAll();
     }
@@ -247,10 +262,12 @@ class ReferenceModelProperties extends PostgresIntegrationTest {
         String records = sent.stream()
                 .filter(r -> r.group().equals(bucket.group()))
                 .filter(r -> r.time().truncatedTo(ChronoUnit.HOURS).equals(bucket.bucketStart()))
-                .map(SentRecord::toString)
+                .sorted(Comparator.comparing(SentRecord::time))
+                .map(SentRecord::describe)
                 .collect(Collectors.joining("\n  "));
-        return "finding of seed %d, group %s, bucket %s (null: no finding); the group's records as sent:%n  %s"
-                .formatted(seed, bucket.group(), bucket.bucketStart(), records);
+        return "finding of seed %d, group %s, bucket %s (null: no finding); the group's records in the bucket,"
+                        .formatted(seed, bucket.group(), bucket.bucketStart())
+                + " by time, in the order sent (the first of each identity counts):\n  " + records + "\n";
     }
 
     /** Tries that compare nothing but empty tables would prove little: every level and near miss must show up. */
@@ -259,11 +276,11 @@ class ReferenceModelProperties extends PostgresIntegrationTest {
         findings.forEach(f -> Statistics.label("risk levels").collect(f.riskScore()));
         Statistics.label("risk levels")
                 .coverage(coverage ->
-                        RISK_LEVELS.forEach(level -> coverage.check(level).count(count -> count >= 3)));
+                        RISK_LEVELS.forEach(level -> coverage.check(level).count(count -> count >= 1)));
 
         Statistics.label("tries with a group just below the thresholds").collect(model.hasNearMiss());
         Statistics.label("tries with a group just below the thresholds")
-                .coverage(coverage -> coverage.check(true).percentage(percent -> percent >= 50));
+                .coverage(coverage -> coverage.check(true).percentage(percent -> percent >= 30));
 
         Statistics.label("tries with more than ten destinations in a finding")
                 .collect(findings.stream().anyMatch(f -> f.uniqueDestIps() > 10));
@@ -336,6 +353,23 @@ class ReferenceModelProperties extends PostgresIntegrationTest {
         Group group() {
             String account = accountName == null || accountName.isEmpty() ? processAccountName : accountName;
             return new Group(deviceName, account, fileName, commandLine, processId, parentFileName);
+        }
+
+        /** One line of a failure message: the columns the seed query reads, besides the group's. */
+        String describe() {
+            return "%s ReportId=%d RemoteIP=%s RemotePort=%d RemoteIPType=%s AccountName=%s"
+                            .formatted(
+                                    timestamp,
+                                    reportId,
+                                    remoteIp,
+                                    remotePort,
+                                    quoted(remoteIpType),
+                                    quoted(accountName))
+                    + " InitiatingProcessAccountName=" + processAccountName;
+        }
+
+        private static String quoted(String column) {
+            return column == null ? "(absent)" : "\"" + column + "\"";
         }
 
         Map<String, Object> json() {
@@ -436,10 +470,11 @@ class ReferenceModelProperties extends PostgresIntegrationTest {
             return buckets.stream().filter(SeedQueryModel::crossesThresholds).toList();
         }
 
-        /** Whether some bucket missed the where clause by one address or one connection. */
+        /** Whether some bucket missed the where clause by one address or by one connection. */
         boolean hasNearMiss() {
             return buckets.stream()
-                    .anyMatch(b -> b.uniqueDestIps() == 2 && (b.uniqueDestPorts() < 3 || b.totalConnections() == 4));
+                    .filter(b -> !crossesThresholds(b))
+                    .anyMatch(b -> b.uniqueDestIps() == 2 || (b.uniqueDestPorts() >= 3 && b.totalConnections() == 4));
         }
 
         private static String remoteIpType(SentRecord record) {
@@ -516,7 +551,7 @@ class ReferenceModelProperties extends PostgresIntegrationTest {
     record Scenario(Instant windowEnd, List<List<SentRecord>> batches) {
 
         static Scenario generate(Random random) {
-            Instant windowEnd = FIRST_WINDOW_END.plus(Duration.ofHours(random.nextInt(48)));
+            Instant windowEnd = EARLIEST_WINDOW_END.plus(Duration.ofHours(random.nextInt(48)));
             if (random.nextInt(4) > 0) {
                 windowEnd = windowEnd
                         .plus(Duration.ofSeconds(random.nextInt(3600)))
@@ -558,7 +593,7 @@ class ReferenceModelProperties extends PostgresIntegrationTest {
         }
 
         List<List<SentRecord>> batches() {
-            int size = 60 + random.nextInt(241);
+            int size = 60 + random.nextInt(215);
             int processCount = 4 + random.nextInt(4);
             for (int i = 0; i < processCount; i++) {
                 processes.add(new Group(
@@ -596,26 +631,36 @@ class ReferenceModelProperties extends PostgresIntegrationTest {
                     .computeIfAbsent(bucketStart, b -> new ArrayList<>())
                     .add(process);
 
-            // Wide bursts reach every address, often more than ten; narrow ones stay under the address threshold.
-            boolean wide = random.nextInt(8) == 0;
-            int addressCount = wide
-                    ? PUBLIC_ADDRESSES.size()
-                    : random.nextInt(3) == 0 ? 1 + random.nextInt(2) : 1 + random.nextInt(PUBLIC_ADDRESSES.size());
-            List<String> addresses = sample(PUBLIC_ADDRESSES, addressCount);
+            Shape shape = shape();
+            List<String> addresses = sample(PUBLIC_ADDRESSES, shape.addresses());
             if (random.nextInt(3) == 0) {
                 addresses.add(pick(NON_PUBLIC_ADDRESSES));
             }
-            List<Integer> ports = sample(SeedQueryModel.FALLBACK_PORTS, 1 + random.nextInt(4));
+            List<Integer> ports = sample(SeedQueryModel.FALLBACK_PORTS, shape.ports());
             if (random.nextInt(3) == 0) {
                 ports.add(pick(NON_FALLBACK_PORTS));
             }
 
-            int connections = wide ? 30 + random.nextInt(10) : 2 + random.nextInt(15);
-            for (int i = 0; i < connections; i++) {
+            for (int i = 0; i < shape.connections(); i++) {
                 Group sender = random.nextInt(10) == 0 ? variantOf(process) : process;
                 String address = addresses.get(i % addresses.size());
                 addOnPort(sender, freeTime(bucketStart, bucketEnd), address, pick(ports));
             }
+        }
+
+        /** How many public addresses and fallback ports a burst reaches, in how many connections. */
+        private record Shape(int addresses, int ports, int connections) {}
+
+        private Shape shape() {
+            return switch (random.nextInt(8)) {
+                // every address, most of them counted: often more than ten
+                case 0 -> new Shape(PUBLIC_ADDRESSES.size(), 1 + random.nextInt(4), 30 + random.nextInt(10));
+                // one or two addresses on several ports, around the connection thresholds
+                case 1, 2 -> new Shape(1 + random.nextInt(2), 3 + random.nextInt(2), 5 + random.nextInt(4));
+                default ->
+                    new Shape(
+                            1 + random.nextInt(PUBLIC_ADDRESSES.size()), 1 + random.nextInt(4), 2 + random.nextInt(15));
+            };
         }
 
         /** The same process but for one column, so it forms a group of its own. */
@@ -649,7 +694,7 @@ class ReferenceModelProperties extends PostgresIntegrationTest {
                     new Group(
                             process.deviceName(),
                             process.accountName(),
-                            process.fileName().toUpperCase(),
+                            process.fileName().toUpperCase(Locale.ROOT),
                             process.commandLine(),
                             process.processId(),
                             process.parentFileName());
