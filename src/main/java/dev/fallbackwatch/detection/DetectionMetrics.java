@@ -1,6 +1,5 @@
 package dev.fallbackwatch.detection;
 
-import dev.fallbackwatch.database.SqlTime;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,18 +48,25 @@ class DetectionMetrics {
                 .register(registry);
     }
 
-    void succeeded(RunFigures figures, Duration took, Instant windowEnd) {
+    /**
+     * Records a successful run. The detection lag runs from the newest event any run has evaluated: an incremental
+     * run that found nothing new leaves it where it was, and a back-test of older history never moves it back.
+     */
+    void succeeded(RunFigures figures, Duration took) {
         run("succeeded").record(took);
         eventsScanned.increment(figures.eventsScanned());
-        newestEvaluatedEvent.set(jdbc.queryForObject(
-                "SELECT max(event_time) AS newest FROM network_event WHERE event_time <= ?",
-                (rs, rowNum) -> SqlTime.instant(rs, "newest"),
-                SqlTime.utc(windowEnd)));
+        if (figures.newestEvent() != null) {
+            newestEvaluatedEvent.accumulateAndGet(figures.newestEvent(), DetectionMetrics::later);
+        }
         findingsByRisk.register(
                 jdbc.query(
                         "SELECT risk_score, count(*) FROM finding WHERE NOT no_longer_matching GROUP BY risk_score",
                         (rs, rowNum) -> MultiGauge.Row.of(Tags.of("risk", rs.getString(1)), rs.getLong(2))),
                 true);
+    }
+
+    private static Instant later(Instant current, Instant candidate) {
+        return current == null || candidate.isAfter(current) ? candidate : current;
     }
 
     void failed(Duration took) {

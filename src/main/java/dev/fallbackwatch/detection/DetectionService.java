@@ -161,7 +161,7 @@ public class DetectionService {
         }
 
         RunFigures figures = outcome.figures();
-        metrics.succeeded(figures, Duration.between(run.startedAt(), clock.instant()), run.windowEnd());
+        metrics.succeeded(figures, Duration.between(run.startedAt(), clock.instant()));
         log.info(
                 "Detection run finished id={} trigger={} evaluation={} fullReason=\"{}\" windowStart={} windowEnd={}"
                         + " eventsScanned={} eventsMatched={} findingsCreated={} findingsUpdated={}"
@@ -228,6 +228,7 @@ public class DetectionService {
     private static RunFigures figures(java.sql.ResultSet rs, int rowNum) throws java.sql.SQLException {
         return new RunFigures(
                 rs.getLong("events_scanned"),
+                SqlTime.instant(rs, "newest_event"),
                 rs.getLong("events_matched"),
                 rs.getInt("findings_created"),
                 rs.getInt("findings_updated"),

@@ -6,6 +6,7 @@ import dev.fallbackwatch.findings.RiskScore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -69,11 +70,7 @@ class IncidentTracker {
         if (unlinked.isEmpty()) {
             return Set.of();
         }
-        Map<ProcessInstance, List<Chain>> chains = new HashMap<>();
-        for (IncidentRepository.Span span : incidents.lockSpansOfUnlinkedInstances(runId)) {
-            chains.computeIfAbsent(span.instance(), instance -> new ArrayList<>())
-                    .add(Chain.existing(span));
-        }
+        Map<ProcessInstance, List<Chain>> chains = lockedChains(runId);
 
         List<Chain> opened = new ArrayList<>();
         Map<Long, Chain> chainOfFinding = new LinkedHashMap<>();
@@ -92,7 +89,26 @@ class IncidentTracker {
             chainOfFinding.put(finding.id(), chain);
         }
 
-        // New incidents take ids in the order they were opened, as one insert after another would.
+        Set<Long> created = storeOpened(opened, runId, now);
+        storeWidened(chains.values());
+        Map<Long, Long> incidentOfFinding = new LinkedHashMap<>();
+        chainOfFinding.forEach((findingId, chain) -> incidentOfFinding.put(findingId, chain.id));
+        incidents.link(incidentOfFinding);
+        return created;
+    }
+
+    /** The stored incidents of the run's unlinked process instances, locked, each instance's in id order. */
+    private Map<ProcessInstance, List<Chain>> lockedChains(long runId) {
+        Map<ProcessInstance, List<Chain>> chains = new HashMap<>();
+        for (IncidentRepository.Span span : incidents.lockSpansOfUnlinkedInstances(runId)) {
+            chains.computeIfAbsent(span.instance(), instance -> new ArrayList<>())
+                    .add(Chain.existing(span));
+        }
+        return chains;
+    }
+
+    /** Inserts the new incidents; they take ids in the order they were opened, as one insert after another would. */
+    private Set<Long> storeOpened(List<Chain> opened, long runId, Instant now) {
         List<Long> ids = incidents.nextIds(opened.size());
         List<IncidentRepository.Opening> openings = new ArrayList<>();
         for (int i = 0; i < opened.size(); i++) {
@@ -101,15 +117,15 @@ class IncidentTracker {
             openings.add(new IncidentRepository.Opening(chain.id, chain.opener, chain.windowStart, chain.windowEnd));
         }
         incidents.insert(openings, runId, now);
-        incidents.widen(chains.values().stream()
+        return new HashSet<>(ids);
+    }
+
+    private void storeWidened(Collection<List<Chain>> chains) {
+        incidents.widen(chains.stream()
                 .flatMap(List::stream)
                 .filter(chain -> chain.opener == null && chain.widened)
                 .map(chain -> new IncidentRepository.Span(chain.id, null, chain.windowStart, chain.windowEnd))
                 .toList());
-        Map<Long, Long> incidentOfFinding = new LinkedHashMap<>();
-        chainOfFinding.forEach((findingId, chain) -> incidentOfFinding.put(findingId, chain.id));
-        incidents.link(incidentOfFinding);
-        return new HashSet<>(ids);
     }
 
     private static ProcessInstance instance(IncidentRepository.UnlinkedFinding finding) {

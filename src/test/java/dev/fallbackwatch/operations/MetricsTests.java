@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fallbackwatch.detection.DetectionRun;
 import dev.fallbackwatch.detection.DetectionService;
 import dev.fallbackwatch.testing.PostgresIntegrationTest;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,6 +39,27 @@ class MetricsTests extends PostgresIntegrationTest {
                 .contains("fallbackwatch_detection_events_scanned_total")
                 .contains("fallbackwatch_detection_lag_seconds")
                 .contains("fallbackwatch_webhook_backlog");
+    }
+
+    @Test
+    void detectionLagRunsFromTheNewestEvaluatedEvent() throws Exception {
+        Instant newest = Instant.now().minusSeconds(90).truncatedTo(ChronoUnit.SECONDS);
+        ingest(List.of(event().at(newest.minusSeconds(30)), event().at(newest)));
+
+        detection.run(DetectionRun.Trigger.MANUAL, null);
+
+        String scrape =
+                mvc.get().uri("/actuator/prometheus").exchange().getResponse().getContentAsString();
+        double sinceNewest = Duration.between(newest, Instant.now()).toMillis() / 1000.0;
+        assertThat(gauge(scrape, "fallbackwatch_detection_lag_seconds")).isBetween(90.0, sinceNewest);
+    }
+
+    private static double gauge(String scrape, String name) {
+        return scrape.lines()
+                .filter(line -> line.startsWith(name + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(name.length() + 1)))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
