@@ -1,5 +1,6 @@
 package dev.fallbackwatch.retention;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -70,9 +71,15 @@ class EventPartitions {
         jdbc.execute("DROP TABLE " + name(day));
     }
 
-    /** Deletes the events of the default partition stamped at or before {@code cutoff}; returns how many. */
-    long deleteFromDefault(Instant cutoff) {
-        return jdbc.update("DELETE FROM network_event_default WHERE event_time <= ?", cutoff.atOffset(ZoneOffset.UTC));
+    /**
+     * Deletes the events of the default partition stamped at or before {@code cutoff} that arrived longer than
+     * {@code grace} ago, by the database's clock, which stamped their arrival; returns how many.
+     */
+    long deleteFromDefault(Instant cutoff, Duration grace) {
+        return jdbc.update("""
+                DELETE FROM network_event_default
+                WHERE event_time <= ?
+                  AND received_at <= now() - make_interval(secs => ?)""", cutoff.atOffset(ZoneOffset.UTC), grace.toSeconds());
     }
 
     /** Waits at most this long for a table lock, so that maintenance never queues ingest behind a long run. */

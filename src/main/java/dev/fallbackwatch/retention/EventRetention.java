@@ -94,7 +94,7 @@ public class EventRetention {
                 dropped.add(day);
             }
         }
-        long deleted = inTransaction(() -> partitions.deleteFromDefault(cutoff));
+        long deleted = inTransaction(() -> partitions.deleteFromDefault(cutoff, properties.lateArrivalGrace()));
 
         Pass pass = new Pass(created, moved, dropped, deleted);
         long durationMs = (System.nanoTime() - startedNanos) / 1_000_000;

@@ -95,18 +95,36 @@ class EventRetentionTests extends PostgresIntegrationTest {
     }
 
     @Test
-    void deletesExpiredEventsOfTheDefaultPartition() {
+    void deletesExpiredEventsOfTheDefaultPartitionOnceTheirGracePeriodIsOver() {
         retention.maintain();
         ingest(List.of(
                 event().device("ws-a").at("2026-11-20T10:00:00Z").reportId(1),
                 event().device("ws-a").at("2026-11-23T12:00:01Z").reportId(2)));
         assertThat(partitionOf(1)).isEqualTo("network_event_default");
+        arrivedAgo(Duration.ofDays(1).plusMinutes(1));
 
         clock.advance(Duration.ofSeconds(1));
         EventRetention.Pass pass = retention.maintain();
 
         assertThat(pass.eventsDeleted()).isEqualTo(1);
         assertThat(reportIds()).containsExactly("2");
+    }
+
+    @Test
+    void keepsALateArrivalOlderThanTheRetentionForItsGracePeriod() {
+        retention.maintain();
+        ingest(List.of(event().device("ws-a").at("2026-11-20T10:00:00Z").reportId(1)));
+        arrivedAgo(Duration.ofDays(1).minusMinutes(1));
+
+        EventRetention.Pass pass = retention.maintain();
+
+        assertThat(pass.eventsDeleted()).isZero();
+        assertThat(reportIds()).containsExactly("1");
+    }
+
+    /** Moves the arrival of every stored event back by {@code ago}, by the database's clock that stamped it. */
+    private void arrivedAgo(Duration ago) {
+        jdbc.update("UPDATE network_event SET received_at = now() - make_interval(secs => ?)", ago.toSeconds());
     }
 
     private List<String> dailyPartitions() {
