@@ -24,7 +24,10 @@ class WebhookConfiguration {
         return new WebhookDispatcher(deliveries, sender, properties, clock);
     }
 
-    /** Runs a dispatcher pass every {@code fallbackwatch.webhooks.interval}, after the previous pass ends. */
+    /**
+     * Runs a dispatcher pass every {@code fallbackwatch.webhooks.interval}, after the previous pass ends, and prunes
+     * settled deliveries every hour.
+     */
     @Configuration(proxyBeanMethods = false)
     @EnableScheduling
     @ConditionalOnBooleanProperty(name = "fallbackwatch.webhooks.schedule-enabled", matchIfMissing = true)
@@ -41,6 +44,12 @@ class WebhookConfiguration {
                 fixedDelayString = "${fallbackwatch.webhooks.interval:PT5S}")
         void dispatch() {
             dispatcher.dispatchOnce();
+        }
+
+        /** Every replica may prune; deleting what another replica deleted already is harmless. */
+        @Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT1H")
+        void prune() {
+            dispatcher.pruneSettled();
         }
     }
 }

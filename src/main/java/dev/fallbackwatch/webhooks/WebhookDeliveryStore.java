@@ -135,6 +135,15 @@ class WebhookDeliveryStore {
                         .addValue("nextAttemptAt", WebhookSubscriptionStore.utc(nextAttemptAt)));
     }
 
+    /** Deletes deliveries that settled, delivered or failed, at or before {@code settledBefore}; returns how many. */
+    int deleteSettled(Instant settledBefore) {
+        return jdbc.update(
+                """
+                DELETE FROM webhook_delivery
+                WHERE status IN ('DELIVERED', 'FAILED')
+                  AND last_attempt_at <= :settledBefore""", new MapSqlParameterSource("settledBefore", WebhookSubscriptionStore.utc(settledBefore)));
+    }
+
     Optional<WebhookDelivery> find(long subscriptionId, UUID id) {
         return jdbc
                 .query(

@@ -89,4 +89,19 @@ class WebhookDispatcher {
                 Duration.between(started, clock.instant()).toMillis());
         return new Pass(claimed.size(), delivered, retrying, failed);
     }
+
+    /**
+     * Deletes deliveries that were delivered or failed longer than {@code delivery-retention} ago, so the outbox
+     * holds what is pending and recent history only. Returns how many went.
+     */
+    int pruneSettled() {
+        int deleted = deliveries.deleteSettled(clock.instant().minus(properties.deliveryRetention()));
+        if (deleted > 0) {
+            log.info(
+                    "Pruned settled webhook deliveries deleted={} retention={}",
+                    deleted,
+                    properties.deliveryRetention());
+        }
+        return deleted;
+    }
 }

@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts attempts before a delivery is marked FAILED
  * @param initialBackoff wait after the first failed attempt; it doubles after each further one
  * @param maxBackoff the longest wait between two attempts
+ * @param deliveryRetention how long a delivered or failed delivery stays listed after its last attempt; pending
+ *     ones stay until they settle
  */
 @ConfigurationProperties("fallbackwatch.webhooks")
 record WebhookProperties(
@@ -27,7 +29,8 @@ record WebhookProperties(
         @DefaultValue("PT10S") Duration requestTimeout,
         @DefaultValue("8") int maxAttempts,
         @DefaultValue("PT30S") Duration initialBackoff,
-        @DefaultValue("PT1H") Duration maxBackoff) {
+        @DefaultValue("PT1H") Duration maxBackoff,
+        @DefaultValue("P30D") Duration deliveryRetention) {
 
     WebhookProperties {
         require(batchSize >= 1, "batch-size must be at least 1");
@@ -36,6 +39,7 @@ record WebhookProperties(
         require(
                 positive(initialBackoff) && maxBackoff.compareTo(initialBackoff) >= 0,
                 "initial-backoff must be positive and max-backoff at least as long");
+        require(positive(deliveryRetention), "delivery-retention must be positive");
     }
 
     /**

@@ -207,6 +207,32 @@ class WebhookDeliveryTests extends WebhookIntegrationTest {
         assertProblem(retry(subscription, "not-a-uuid"), 400, "invalid-parameter");
     }
 
+    @Test
+    void prunesDeliveredAndFailedDeliveriesOnceTheirRetentionIsOverAndKeepsPendingOnes() {
+        WebhookDispatcher dispatcher = dispatcher(1, Duration.ofSeconds(10), Duration.ofSeconds(10));
+        long subscription = subscribe(receiver.url(), "Low", "finding.created");
+        ingest(fallback("ws-p", 12, "2026-11-30T08:00:00Z", 3));
+        detection.run(DetectionRun.Trigger.MANUAL, WINDOW_END);
+        receiver.answer(200);
+        assertThat(dispatcher.dispatchOnce()).isEqualTo(new WebhookDispatcher.Pass(1, 1, 0, 0));
+        clock.advance(Duration.ofDays(10));
+        ingest(fallback("ws-p", 13, "2026-11-30T08:00:00Z", 3));
+        detection.run(DetectionRun.Trigger.MANUAL, WINDOW_END);
+        receiver.answerOtherwise(503);
+        assertThat(dispatcher.dispatchOnce()).isEqualTo(new WebhookDispatcher.Pass(1, 0, 0, 1));
+        ingest(fallback("ws-p", 14, "2026-11-30T08:00:00Z", 3));
+        detection.run(DetectionRun.Trigger.MANUAL, WINDOW_END);
+
+        clock.advance(Duration.ofDays(20));
+        assertThat(dispatcher.pruneSettled()).isEqualTo(1);
+        clock.advance(Duration.ofDays(10));
+        assertThat(dispatcher.pruneSettled()).isEqualTo(1);
+
+        assertThat(deliveries(subscription, ""))
+                .extracting(d -> d.get("status").asString())
+                .containsExactly("PENDING");
+    }
+
     /**
      * A restart: the outbox rows were committed by this process, and a new dispatcher with a new HTTP client (as
      * a restarted process builds them) sends them. One row was claimed by a dispatcher that stopped before it
@@ -264,7 +290,8 @@ class WebhookDeliveryTests extends WebhookIntegrationTest {
                 Duration.ofSeconds(10),
                 8,
                 Duration.ofSeconds(30),
-                Duration.ofHours(1));
+                Duration.ofHours(1),
+                Duration.ofDays(30));
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             List<Future<Integer>> sent = new ArrayList<>();
@@ -344,7 +371,8 @@ class WebhookDeliveryTests extends WebhookIntegrationTest {
                 Duration.ofSeconds(5),
                 maxAttempts,
                 initialBackoff,
-                maxBackoff);
+                maxBackoff,
+                Duration.ofDays(30));
     }
 
     private MvcTestResult retry(long subscription, String deliveryId) {
