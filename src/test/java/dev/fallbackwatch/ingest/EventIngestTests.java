@@ -74,6 +74,25 @@ class EventIngestTests extends PostgresIntegrationTest {
     }
 
     @Test
+    void readsNdjsonThatStartsWithAByteOrderMark() {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] lines = (line(event()) + "\n" + line(event()) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = ByteBuffer.allocate(bom.length + lines.length)
+                .put(bom)
+                .put(lines)
+                .array();
+
+        MvcTestResult result = mvc.post()
+                .uri("/api/v1/events")
+                .contentType(EventIngestController.NDJSON)
+                .content(body)
+                .exchange();
+
+        assertThat(body(result).get("accepted").asInt()).isEqualTo(2);
+        assertThat(storedEvents()).isEqualTo(2);
+    }
+
+    @Test
     void unwrapsTheStreamingApiEnvelopeAndSkipsOtherCategories() {
         Map<String, Object> properties = event().without("Timestamp").build();
         String envelope = json.writeValueAsString(Map.of(
