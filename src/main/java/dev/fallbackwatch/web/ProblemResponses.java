@@ -1,7 +1,9 @@
 package dev.fallbackwatch.web;
 
+import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -23,6 +25,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -36,6 +39,8 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 class ProblemResponses extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
+
+    private static final URI ABOUT_BLANK = URI.create("about:blank");
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail typeMismatch(MethodArgumentTypeMismatchException ex) {
@@ -137,15 +142,43 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
     }
 
-    /** Every problem this service answers carries the correlation id of its log lines. */
+    /** A path no endpoint serves: say where the API is described rather than how Spring looked for it. */
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(
+            NoResourceFoundException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem = Problems.detail(
+                HttpStatus.NOT_FOUND,
+                "not-found",
+                "Not found",
+                "No endpoint answers " + ex.getHttpMethod() + " /" + ex.getResourcePath()
+                        + "; the API is described at /v3/api-docs and /swagger-ui/index.html.");
+        return handleExceptionInternal(ex, problem, headers, HttpStatus.NOT_FOUND, request);
+    }
+
+    /**
+     * Every problem this service answers carries the correlation id of its log lines, and a stable type: Spring
+     * MVC's own answers (405, 406, 415, …) get one named after their status.
+     */
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(
             Exception ex, Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
         ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
         if (response != null && response.getBody() instanceof ProblemDetail problem) {
+            if (problem.getType() == null || ABOUT_BLANK.equals(problem.getType())) {
+                problem.setType(Problems.type(statusSlug(statusCode)));
+            }
             Problems.addCorrelationId(problem);
         }
         return response;
+    }
+
+    /** The status's reason phrase as a slug: 415 becomes {@code unsupported-media-type}. */
+    private static String statusSlug(HttpStatusCode statusCode) {
+        HttpStatus status = HttpStatus.resolve(statusCode.value());
+        if (status == null) {
+            return "http-" + statusCode.value();
+        }
+        return status.getReasonPhrase().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
     }
 
     /** The database cannot be reached: nothing was stored, and the client may simply retry. */

@@ -32,9 +32,14 @@ public final class Problems {
 
     public static ProblemDetail detail(HttpStatus status, String slug, String title, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create(TYPE_PREFIX + slug));
+        problem.setType(type(slug));
         problem.setTitle(title);
         return problem;
+    }
+
+    /** The type URI of a problem, such as {@code urn:fallback-watch:problem:malformed-body}. */
+    static URI type(String slug) {
+        return URI.create(TYPE_PREFIX + slug);
     }
 
     /** Adds the request's correlation id, as logged, to a problem. */

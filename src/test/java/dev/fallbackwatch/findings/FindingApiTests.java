@@ -128,6 +128,24 @@ class FindingApiTests extends PostgresIntegrationTest {
         assertProblem("/api/v1/findings?from=yesterday", 400, "invalid-parameter");
         assertProblem("/api/v1/findings?from=2026-11-30T10:00:00Z&to=2026-11-30T09:00:00Z", 400, "invalid-time-range");
         assertProblem("/api/v1/findings/abc", 400, "invalid-parameter");
+        assertProblem("/api/v1/no-such-resource", 404, "not-found");
+    }
+
+    @Test
+    void answersSpringMvcsOwnRefusalsWithAStableProblemType() {
+        MvcTestResult wrongMethod = mvc.delete().uri("/api/v1/findings").exchange();
+        MvcTestResult csv = mvc.get().uri("/api/v1/findings").accept("text/csv").exchange();
+
+        assertThat(wrongMethod).hasStatus(405).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(json.readTree(wrongMethod.getResponse().getContentAsByteArray())
+                        .get("type")
+                        .asString())
+                .isEqualTo("urn:fallback-watch:problem:method-not-allowed");
+        assertThat(csv).hasStatus(406);
+        assertThat(json.readTree(csv.getResponse().getContentAsByteArray())
+                        .get("type")
+                        .asString())
+                .isEqualTo("urn:fallback-watch:problem:not-acceptable");
     }
 
     private void assertProblem(String uri, int status, String slug) {

@@ -245,6 +245,7 @@ class EventIngestTests extends PostgresIntegrationTest {
                 .exchange();
 
         assertThat(plainText).hasStatus(415).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(problemType(plainText)).isEqualTo("urn:fallback-watch:problem:unsupported-media-type");
         assertThat(brotli).hasStatus(415);
         assertThat(problemType(brotli)).isEqualTo("urn:fallback-watch:problem:unsupported-content-encoding");
     }
