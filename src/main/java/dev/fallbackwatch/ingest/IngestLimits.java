@@ -36,6 +36,6 @@ public record IngestLimits(
      * @param burst requests allowed at once after a quiet spell
      */
     public record RateLimit(
-            @DefaultValue("20") long requestsPerSecond,
-            @DefaultValue("40") long burst) {}
+            @DefaultValue("200") long requestsPerSecond,
+            @DefaultValue("1000") long burst) {}
 }
