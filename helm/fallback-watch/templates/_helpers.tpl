@@ -87,3 +87,15 @@ Name of the Secret holding the admin API key, or nothing when no key is configur
 {{- printf "%s-admin-key" (include "fallback-watch.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 {{- end }}
+
+{{/*
+The Secret holding the key that encrypts webhook secrets: the given existing one, the chart's own when a value is
+given, else none.
+*/}}
+{{- define "fallback-watch.webhookKeySecretName" -}}
+{{- if .Values.webhookEncryptionKey.existingSecret }}
+{{- .Values.webhookEncryptionKey.existingSecret }}
+{{- else if .Values.webhookEncryptionKey.value }}
+{{- printf "%s-webhook-key" (include "fallback-watch.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}

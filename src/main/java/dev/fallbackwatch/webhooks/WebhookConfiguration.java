@@ -10,7 +10,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 
 /** Wires the dispatcher and the schedule that runs it. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(WebhookProperties.class)
+@EnableConfigurationProperties({WebhookProperties.class, WebhookEncryptionProperties.class})
 class WebhookConfiguration {
 
     @Bean

@@ -24,9 +24,12 @@ class WebhookDeliveryStore {
 
     private final ObjectMapper json;
 
-    WebhookDeliveryStore(NamedParameterJdbcTemplate jdbc, ObjectMapper json) {
+    private final WebhookSecrets secrets;
+
+    WebhookDeliveryStore(NamedParameterJdbcTemplate jdbc, ObjectMapper json, WebhookSecrets secrets) {
         this.jdbc = jdbc;
         this.json = json;
+        this.secrets = secrets;
     }
 
     /** A delivery to add to the outbox, due at once. */
@@ -39,7 +42,10 @@ class WebhookDeliveryStore {
             String payload,
             Instant createdAt) {}
 
-    /** A delivery a dispatcher has claimed, with what it needs to send it. */
+    /**
+     * A delivery a dispatcher has claimed, with what it needs to send it. The secret is null when it does not open
+     * with this instance's encryption key, and the attempt then fails with that reason.
+     */
     record ClaimedDelivery(
             UUID id, long subscriptionId, String url, String secret, String eventType, String payload, int attempts) {}
 
@@ -95,7 +101,7 @@ class WebhookDeliveryStore {
                         rs.getObject("id", UUID.class),
                         rs.getLong("subscription_id"),
                         rs.getString("url"),
-                        rs.getString("secret"),
+                        openedOrNull(rs.getString("secret")),
                         rs.getString("event_type"),
                         rs.getString("payload"),
                         rs.getInt("attempts")));
@@ -133,6 +139,14 @@ class WebhookDeliveryStore {
                         .addValue("statusCode", statusCode, Types.INTEGER)
                         .addValue("error", error)
                         .addValue("nextAttemptAt", WebhookSubscriptionStore.utc(nextAttemptAt)));
+    }
+
+    private String openedOrNull(String stored) {
+        try {
+            return secrets.open(stored);
+        } catch (IllegalStateException ex) {
+            return null;
+        }
     }
 
     /** Deletes deliveries that settled, delivered or failed, at or before {@code settledBefore}; returns how many. */

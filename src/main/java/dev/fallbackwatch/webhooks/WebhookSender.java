@@ -44,6 +44,10 @@ class WebhookSender {
     }
 
     CompletableFuture<Outcome> send(WebhookDeliveryStore.ClaimedDelivery delivery) {
+        if (delivery.secret() == null) {
+            return CompletableFuture.completedFuture(
+                    new Outcome(null, "the subscription's secret does not open with this instance's encryption key"));
+        }
         byte[] body = delivery.payload().getBytes(StandardCharsets.UTF_8);
         HttpRequest request;
         try {

@@ -91,6 +91,11 @@ record WebhookSubscriptionRequest(
                     "secret",
                     "must be " + MIN_SECRET_LENGTH + " to " + MAX_SECRET_LENGTH + " characters; use a random one"));
         }
+        if (WebhookSecrets.isSealed(secret)) {
+            problems.add(new FieldProblem(
+                    "secret",
+                    "must not start with '" + WebhookSecrets.SEALED_PREFIX + "', which marks stored ciphertext"));
+        }
         return secret;
     }
 

@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -20,8 +22,11 @@ class WebhookSubscriptionStore {
 
     private final NamedParameterJdbcTemplate jdbc;
 
-    WebhookSubscriptionStore(NamedParameterJdbcTemplate jdbc) {
+    private final WebhookSecrets secrets;
+
+    WebhookSubscriptionStore(NamedParameterJdbcTemplate jdbc, WebhookSecrets secrets) {
         this.jdbc = jdbc;
+        this.secrets = secrets;
     }
 
     List<WebhookSubscription> findAll() {
@@ -54,7 +59,9 @@ class WebhookSubscriptionStore {
                 INSERT INTO webhook_subscription (url, secret, min_risk, event_types, created_by)
                 VALUES (:url, :secret, :minRisk, :eventTypes, :actor)
                 RETURNING id""",
-                params(subscription).addValue("secret", subscription.secret()).addValue("actor", actor),
+                params(subscription)
+                        .addValue("secret", sealed(subscription.secret()))
+                        .addValue("actor", actor),
                 Long.class);
     }
 
@@ -70,7 +77,32 @@ class WebhookSubscriptionStore {
                     updated_at = now(),
                     version = version + 1
                 WHERE id = :id""",
-                params(subscription).addValue("secret", subscription.secret()).addValue("id", id));
+                params(subscription)
+                        .addValue("secret", sealed(subscription.secret()))
+                        .addValue("id", id));
+    }
+
+    /** Every stored secret by subscription id, as stored: sealed or in clear. */
+    Map<Long, String> storedSecrets() {
+        Map<Long, String> stored = new LinkedHashMap<>();
+        jdbc.query("SELECT id, secret FROM webhook_subscription ORDER BY id", rs -> {
+            stored.put(rs.getLong("id"), rs.getString("secret"));
+        });
+        return stored;
+    }
+
+    /** Seals a secret stored in clear, unless it changed meanwhile. */
+    void sealStoredSecret(long id, String clear) {
+        jdbc.update(
+                "UPDATE webhook_subscription SET secret = :sealed WHERE id = :id AND secret = :clear",
+                new MapSqlParameterSource()
+                        .addValue("id", id)
+                        .addValue("clear", clear)
+                        .addValue("sealed", secrets.seal(clear)));
+    }
+
+    private String sealed(String secret) {
+        return secret == null ? null : secrets.seal(secret);
     }
 
     void delete(long id) {

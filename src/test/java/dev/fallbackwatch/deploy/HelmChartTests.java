@@ -124,7 +124,11 @@ class HelmChartTests {
                 .isEqualTo(rendered.one("ConfigMap").at("/metadata/name").asString());
         assertThat(secretRef(container, "SPRING_DATASOURCE_PASSWORD")).isEqualTo(FULLNAME + "-database/password");
         // The URL comes from the ConfigMap, and no admin key is configured.
-        assertThat(env(container)).doesNotContainKeys("SPRING_DATASOURCE_URL", "FALLBACKWATCH_SECURITY_ADMIN_KEY");
+        assertThat(env(container))
+                .doesNotContainKeys(
+                        "SPRING_DATASOURCE_URL",
+                        "FALLBACKWATCH_SECURITY_ADMIN_KEY",
+                        "FALLBACKWATCH_WEBHOOKS_ENCRYPTION_KEY");
     }
 
     @Test
@@ -139,6 +143,7 @@ class HelmChartTests {
                         "secretKeys",
                         Map.of("url", "jdbc-uri", "username", "user", "password", "pass")));
         values.put("adminKey", Map.of("existingSecret", "fallback-watch-admin"));
+        values.put("webhookEncryptionKey", Map.of("existingSecret", "fallback-watch-webhooks"));
         values.put(
                 "ingress",
                 Map.of(
@@ -184,6 +189,8 @@ class HelmChartTests {
         assertThat(secretRef(container, "SPRING_DATASOURCE_PASSWORD")).isEqualTo("fallback-watch-pg-app/pass");
         assertThat(secretRef(container, "FALLBACKWATCH_SECURITY_ADMIN_KEY"))
                 .isEqualTo("fallback-watch-admin/admin-key");
+        assertThat(secretRef(container, "FALLBACKWATCH_WEBHOOKS_ENCRYPTION_KEY"))
+                .isEqualTo("fallback-watch-webhooks/webhook-encryption-key");
         assertThat(rendered.one("ConfigMap").at("/data").has("SPRING_DATASOURCE_URL"))
                 .isFalse();
 

@@ -7,13 +7,10 @@ import dev.fallbackwatch.detection.DetectionRun;
 import dev.fallbackwatch.detection.DetectionService;
 import dev.fallbackwatch.testing.DefenderEvents;
 import dev.fallbackwatch.testing.MutableClock;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -21,8 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -50,6 +45,9 @@ class WebhookDeliveryTests extends WebhookIntegrationTest {
 
     @Autowired
     NamedParameterJdbcTemplate namedJdbc;
+
+    @Autowired
+    WebhookSecrets secrets;
 
     private final Receiver receiver = new Receiver();
 
@@ -255,7 +253,7 @@ class WebhookDeliveryTests extends WebhookIntegrationTest {
         assertThat(cutShort).hasSize(1);
 
         WebhookDispatcher restarted = new WebhookDispatcher(
-                new WebhookDeliveryStore(namedJdbc, json), new WebhookSender(properties), properties, clock);
+                new WebhookDeliveryStore(namedJdbc, json, secrets), new WebhookSender(properties), properties, clock);
 
         assertThat(restarted.dispatchOnce()).isEqualTo(new WebhookDispatcher.Pass(1, 1, 0, 0));
         clock.advance(properties.lease());
@@ -390,16 +388,6 @@ class WebhookDeliveryTests extends WebhookIntegrationTest {
     }
 
     /** Computed here, independently of the service's signing code, as a receiver would. */
-    private static String hmacSha256(String secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (GeneralSecurityException ex) {
-            throw new IllegalStateException(ex);
-        }
-    }
-
     private void assertProblem(MvcTestResult result, int status, String slug) {
         assertThat(result).hasStatus(status).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(body(result).get("type").asString()).isEqualTo("urn:fallback-watch:problem:" + slug);

@@ -3,8 +3,13 @@ package dev.fallbackwatch.webhooks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fallbackwatch.testing.PostgresIntegrationTest;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
@@ -47,5 +52,16 @@ abstract class WebhookIntegrationTest extends PostgresIntegrationTest {
 
     JsonNode body(MvcTestResult result) {
         return json.readTree(result.getResponse().getContentAsByteArray());
+    }
+
+    /** The signature header a receiver expects, computed here independently of the service's code. */
+    static String hmacSha256(String secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (GeneralSecurityException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 }
