@@ -86,6 +86,23 @@ class WebhookSecretEncryptionTests extends WebhookIntegrationTest {
     }
 
     @Test
+    void failsTheAttemptWithItsReasonWhenASecretWasStoredWithAnotherKey() {
+        long subscription = subscribe(receiver.url(), "Low", "finding.created");
+        WebhookSecrets otherKey =
+                new WebhookSecrets(new WebhookEncryptionProperties("another-key-0123456789abcdef0123456789"));
+        jdbc.update("UPDATE webhook_subscription SET secret = ? WHERE id = ?", otherKey.seal(SECRET), subscription);
+        ingest(fallback("ws-k", 22, "2026-11-30T08:00:00Z", 3));
+        detection.run(DetectionRun.Trigger.MANUAL, Instant.parse("2026-12-01T00:00:00Z"));
+
+        WebhookDispatcher.Pass pass = dispatcher.dispatchOnce();
+
+        assertThat(pass.retrying()).isEqualTo(1);
+        assertThat(receiver.received()).isEmpty();
+        assertThat(deliveries(subscription, "").get(0).get("lastError").asString())
+                .contains("does not open with this instance's encryption key");
+    }
+
+    @Test
     void refusesASecretThatLooksLikeStoredCiphertext() {
         String body = json.writeValueAsString(new WebhookSubscriptionRequest(
                 receiver.url(), WebhookSecrets.SEALED_PREFIX + "0123456789abcdef", "Low", List.of("finding.created")));
