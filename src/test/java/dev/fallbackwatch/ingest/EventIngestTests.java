@@ -7,7 +7,6 @@ import dev.fallbackwatch.testing.DefenderEvents;
 import dev.fallbackwatch.testing.PostgresIntegrationTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -54,16 +53,8 @@ class EventIngestTests extends PostgresIntegrationTest {
                 .getBytes(StandardCharsets.UTF_8);
         byte[] latin1 = (line(event().with("InitiatingProcessCommandLine", "Zoë")) + "\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
-        byte[] body = ByteBuffer.allocate(valid.length + latin1.length)
-                .put(valid)
-                .put(latin1)
-                .array();
 
-        MvcTestResult result = mvc.post()
-                .uri("/api/v1/events")
-                .contentType(EventIngestController.NDJSON)
-                .content(body)
-                .exchange();
+        MvcTestResult result = postNdjson(valid, latin1);
 
         JsonNode answer = body(result);
         assertThat(answer.get("accepted").asInt()).isEqualTo(1);
@@ -77,16 +68,8 @@ class EventIngestTests extends PostgresIntegrationTest {
     void readsNdjsonThatStartsWithAByteOrderMark() {
         byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
         byte[] lines = (line(event()) + "\n" + line(event()) + "\n").getBytes(StandardCharsets.UTF_8);
-        byte[] body = ByteBuffer.allocate(bom.length + lines.length)
-                .put(bom)
-                .put(lines)
-                .array();
 
-        MvcTestResult result = mvc.post()
-                .uri("/api/v1/events")
-                .contentType(EventIngestController.NDJSON)
-                .content(body)
-                .exchange();
+        MvcTestResult result = postNdjson(bom, lines);
 
         assertThat(body(result).get("accepted").asInt()).isEqualTo(2);
         assertThat(storedEvents()).isEqualTo(2);
@@ -306,6 +289,19 @@ class EventIngestTests extends PostgresIntegrationTest {
                 .uri("/api/v1/events")
                 .contentType(contentType)
                 .content(body)
+                .exchange();
+    }
+
+    /** Posts the parts, one after the other, as one NDJSON body of raw bytes. */
+    private MvcTestResult postNdjson(byte[]... parts) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            body.writeBytes(part);
+        }
+        return mvc.post()
+                .uri("/api/v1/events")
+                .contentType(EventIngestController.NDJSON)
+                .content(body.toByteArray())
                 .exchange();
     }
 
