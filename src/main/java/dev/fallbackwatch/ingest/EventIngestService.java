@@ -132,14 +132,14 @@ class EventIngestService {
         }
     }
 
-    /** Counts the records of one body and streams the valid ones into COPY. */
+    /** Counts the records of one body and hands the valid ones to the store. */
     private final class BatchTally implements RecordSink, AutoCloseable {
 
         private final RecordRules rules;
 
         private final List<RecordError> errors = new ArrayList<>();
 
-        private NetworkEventStore.StagingCopy staging;
+        private NetworkEventStore.EventBatch batch;
 
         private int valid;
 
@@ -160,10 +160,10 @@ class EventIngestService {
                 report(mapped.errors());
                 return;
             }
-            if (staging == null) {
-                staging = store.openStaging();
+            if (batch == null) {
+                batch = store.openBatch();
             }
-            staging.write(mapped.event());
+            batch.write(mapped.event());
             valid++;
         }
 
@@ -202,17 +202,16 @@ class EventIngestService {
 
         /** Ends the COPY and returns how many events were new. */
         int finish() {
-            if (staging == null) {
+            if (batch == null) {
                 return 0;
             }
-            staging.finish();
-            return store.moveNewEvents();
+            return batch.finish();
         }
 
         @Override
         public void close() {
-            if (staging != null) {
-                staging.close();
+            if (batch != null) {
+                batch.close();
             }
         }
     }

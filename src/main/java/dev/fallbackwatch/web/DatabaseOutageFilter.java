@@ -5,6 +5,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
 
@@ -68,15 +70,32 @@ public class DatabaseOutageFilter extends OncePerRequestFilter {
                         + " Retry-After."));
     }
 
+    /**
+     * Whether the failure, or anything that caused it, says the database cannot be reached: a driver error of SQL
+     * state class 08 (connection exception) counts, and so does a rollback that failed after the connection was
+     * cut, judged by the failure it rolled back for.
+     */
     static boolean isDatabaseOutage(Throwable ex) {
         for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TransactionSystemException rollback
+                    && rollback.getApplicationException() != null
+                    && isDatabaseOutage(rollback.getApplicationException())) {
+                return true;
+            }
             if (cause instanceof DataAccessResourceFailureException
                     || cause instanceof CannotGetJdbcConnectionException
                     || cause instanceof CannotCreateTransactionException
-                    || cause instanceof SQLTransientConnectionException) {
+                    || cause instanceof SQLTransientConnectionException
+                    || isConnectionException(cause)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean isConnectionException(Throwable cause) {
+        return cause instanceof SQLException sql
+                && sql.getSQLState() != null
+                && sql.getSQLState().startsWith("08");
     }
 }

@@ -8,6 +8,7 @@ import dev.fallbackwatch.testing.PostgresIntegrationTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -246,6 +247,29 @@ class EventIngestTests extends PostgresIntegrationTest {
         assertThat(body(again).get("accepted").asInt()).isEqualTo(1);
         assertThat(body(again).get("duplicates").asInt()).isEqualTo(2);
         assertThat(storedEvents()).isEqualTo(2);
+    }
+
+    @Test
+    void storesEveryEventOfABatchOnceWhetherItIsCopiedStraightInOrStagedFirst() {
+        List<DefenderEvents> small = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            small.add(event().reportId(10_000 + i));
+        }
+        assertThat(body(ingest(small)).get("accepted").asInt()).isEqualTo(100);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM detection_backlog", Long.class))
+                .isEqualTo(1);
+
+        // Larger than what a batch may hold in memory, and holding the 100 events stored above.
+        List<DefenderEvents> large = new ArrayList<>();
+        String padding = "x".repeat(1000);
+        for (int i = 0; i < 10_000; i++) {
+            large.add(event().reportId(10_000 + i).with("InitiatingProcessCommandLine", "cmd " + padding));
+        }
+        JsonNode answer = body(ingest(large));
+
+        assertThat(answer.get("accepted").asInt()).isEqualTo(9_900);
+        assertThat(answer.get("duplicates").asInt()).isEqualTo(100);
+        assertThat(storedEvents()).isEqualTo(10_000);
     }
 
     @Test
