@@ -45,7 +45,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@link BenchmarkSize}).
  *
  * <p>The same generated day is loaded three times into an empty {@code network_event}: over HTTP by concurrent
- * clients, by the service's own database statements without HTTP, and by a plain COPY. A fingerprint of every
+ * clients, by the service's staging statements without HTTP, and by a plain COPY. A fingerprint of every
  * stored column proves the three loads stored identical rows. Detection then runs over the day and is set
  * against a bare aggregate of the same rows. Last, the events of the following minute arrive over HTTP and the
  * next scheduled run, an incremental one, is set against the full run. The service's clock stands at the end of

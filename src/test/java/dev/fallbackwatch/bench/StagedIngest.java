@@ -17,9 +17,10 @@ import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 
 /**
- * The database share of an HTTP ingest, without HTTP, JSON or validation: for each batch, the statements the
- * service's store runs in one transaction (a temporary staging table, COPY into it, then INSERT … ON CONFLICT DO
- * NOTHING into {@code network_event}), from as many connections at once as there are HTTP clients.
+ * The database share of a staged ingest, without HTTP, JSON or validation: for each batch, the statements the
+ * service's store runs in one transaction for a batch it cannot copy straight in (a temporary staging table, COPY
+ * into it, then INSERT … ON CONFLICT DO NOTHING into {@code network_event}), from as many connections at once as
+ * there are HTTP clients.
  */
 final class StagedIngest {
 
