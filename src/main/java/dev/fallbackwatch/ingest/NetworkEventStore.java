@@ -108,8 +108,8 @@ class NetworkEventStore {
 
     /** Starts a batch; call inside the transaction that is to store it. */
     EventBatch openBatch() {
-        boolean held = directBudgetKib.tryAcquire(DIRECT_LIMIT_BYTES / 1024);
         int bucketMinutes = jdbc.queryForObject(BUCKET_MINUTES, Integer.class);
+        boolean held = directBudgetKib.tryAcquire(DIRECT_LIMIT_BYTES / 1024);
         return new EventBatch(held, bucketMinutes * 60L);
     }
 
