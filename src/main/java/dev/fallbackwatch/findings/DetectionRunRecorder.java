@@ -12,7 +12,6 @@ import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -30,6 +29,12 @@ class DetectionRunRecorder {
 
     /** After the incidents listener, so that the findings it links carry their incident in the feed. */
     static final int ORDER = 100;
+
+    private static final String EXPLAINED = """
+            UPDATE finding f
+            SET explanation = CAST(e.explanation AS json)
+            FROM unnest(?::bigint[], ?::text[]) AS e (id, explanation)
+            WHERE f.id = e.id""";
 
     private final NamedParameterJdbcTemplate jdbc;
 
@@ -101,21 +106,24 @@ class DetectionRunRecorder {
      */
     private void explain(List<Finding> touched) {
         Thresholds thresholds = jdbc.getJdbcTemplate().queryForObject(Thresholds.SELECT, Thresholds::row);
-        SqlParameterSource[] rows = touched.stream()
-                .filter(finding -> !finding.noLongerMatching())
-                .map(finding -> new MapSqlParameterSource()
-                        .addValue("id", finding.id())
-                        .addValue(
-                                "explanation",
-                                json.writeValueAsString(thresholds.explain(
-                                        finding.uniqueDestIps(),
-                                        finding.uniqueDestPorts(),
-                                        finding.totalConnections(),
-                                        finding.riskScore(),
-                                        Duration.between(finding.windowStart(), finding.windowEnd())
-                                                .toMinutes()))))
-                .toArray(SqlParameterSource[]::new);
-        jdbc.batchUpdate("UPDATE finding SET explanation = CAST(:explanation AS json) WHERE id = :id", rows);
+        List<Finding> matching =
+                touched.stream().filter(finding -> !finding.noLongerMatching()).toList();
+        Long[] ids = matching.stream().map(Finding::id).toArray(Long[]::new);
+        String[] explanations = matching.stream()
+                .map(finding -> json.writeValueAsString(thresholds.explain(
+                        finding.uniqueDestIps(),
+                        finding.uniqueDestPorts(),
+                        finding.totalConnections(),
+                        finding.riskScore(),
+                        Duration.between(finding.windowStart(), finding.windowEnd())
+                                .toMinutes())))
+                .toArray(String[]::new);
+
+        // One statement for all of them: a run may explain thousands of findings at once.
+        jdbc.getJdbcTemplate().update(EXPLAINED, ps -> {
+            ps.setArray(1, ps.getConnection().createArrayOf("bigint", ids));
+            ps.setArray(2, ps.getConnection().createArrayOf("text", explanations));
+        });
     }
 
     private static ChangeKind kind(Finding finding) {
