@@ -412,6 +412,33 @@ final class FallbackChannelQuery {
             FROM findings
             """;
 
+    /** The host of {@code %s.remote_url}: lower case, without scheme, credentials, port or path. */
+    private static final String REMOTE_HOST =
+            "lower(substring(%s.remote_url FROM '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^@/]*@)?([^/:?#]+)'))";
+
+    /** Whether process exclusion {@code %1$s} applies to event {@code %2$s}. */
+    private static final String PROCESS_EXCLUDES = """
+            lower(%1$s.process_name) = lower(%2$s.initiating_process_file_name)
+                          AND (%1$s.device_name IS NULL OR lower(%1$s.device_name) = lower(%2$s.device_name))
+                          AND (%1$s.account_name IS NULL OR lower(%1$s.account_name) = lower(%2$s.account_name))
+                          AND (%1$s.parent_process_name IS NULL
+                               OR lower(%1$s.parent_process_name) = lower(%2$s.initiating_process_parent_file_name))
+                          AND (%1$s.command_line_like IS NULL
+                               OR %2$s.initiating_process_command_line ILIKE %1$s.command_line_like)""";
+
+    /** Whether destination exclusion {@code %1$s} applies to event {@code %2$s}, whose URL's host is {@code %3$s}. */
+    private static final String DESTINATION_EXCLUDES = """
+            (%1$s.cidr IS NULL OR %2$s.remote_ip <<= %1$s.cidr)
+                          AND (%1$s.remote_url_suffix IS NULL
+                               OR %3$s = %1$s.remote_url_suffix
+                               OR right(%3$s, length(%1$s.remote_url_suffix) + 1)
+                                  = '.' || %1$s.remote_url_suffix)
+                          AND (%1$s.port IS NULL OR %1$s.port = %2$s.remote_port)
+                          AND (%1$s.device_name IS NULL OR lower(%1$s.device_name) = lower(%2$s.device_name))
+                          AND (%1$s.account_name IS NULL OR lower(%1$s.account_name) = lower(%2$s.account_name))
+                          AND (%1$s.process_name IS NULL
+                               OR lower(%1$s.process_name) = lower(%2$s.initiating_process_file_name))""";
+
     private FallbackChannelQuery() {}
 
     private static String evaluation(String windowEvents) {
@@ -423,34 +450,16 @@ final class FallbackChannelQuery {
      * where a destination exclusion names a domain, not for every event of the window.
      */
     private static String remoteHost(String e) {
-        return """
-                lower(substring(%s.remote_url FROM '^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^@/]*@)?([^/:?#]+)'))""".formatted(e);
+        return String.format(REMOTE_HOST, e);
     }
 
     /** An exclusion applies to events of its process, within its optional scope. */
     private static String processExcludes(String x, String e) {
-        return """
-                lower(%1$s.process_name) = lower(%2$s.initiating_process_file_name)
-                              AND (%1$s.device_name IS NULL OR lower(%1$s.device_name) = lower(%2$s.device_name))
-                              AND (%1$s.account_name IS NULL OR lower(%1$s.account_name) = lower(%2$s.account_name))
-                              AND (%1$s.parent_process_name IS NULL
-                                   OR lower(%1$s.parent_process_name) = lower(%2$s.initiating_process_parent_file_name))
-                              AND (%1$s.command_line_like IS NULL
-                                   OR %2$s.initiating_process_command_line ILIKE %1$s.command_line_like)""".formatted(x, e);
+        return String.format(PROCESS_EXCLUDES, x, e);
     }
 
     /** An exclusion applies to events towards its network or domain, on its port if it has one, within scope. */
     private static String destinationExcludes(String d, String e) {
-        return """
-                (%1$s.cidr IS NULL OR %2$s.remote_ip <<= %1$s.cidr)
-                              AND (%1$s.remote_url_suffix IS NULL
-                                   OR %3$s = %1$s.remote_url_suffix
-                                   OR right(%3$s, length(%1$s.remote_url_suffix) + 1)
-                                      = '.' || %1$s.remote_url_suffix)
-                              AND (%1$s.port IS NULL OR %1$s.port = %2$s.remote_port)
-                              AND (%1$s.device_name IS NULL OR lower(%1$s.device_name) = lower(%2$s.device_name))
-                              AND (%1$s.account_name IS NULL OR lower(%1$s.account_name) = lower(%2$s.account_name))
-                              AND (%1$s.process_name IS NULL
-                                   OR lower(%1$s.process_name) = lower(%2$s.initiating_process_file_name))""".formatted(d, e, remoteHost(e));
+        return String.format(DESTINATION_EXCLUDES, d, e, remoteHost(e));
     }
 }

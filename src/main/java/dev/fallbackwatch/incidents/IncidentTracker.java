@@ -161,7 +161,10 @@ class IncidentTracker {
             return new Chain(null, finding, finding.windowStart(), finding.windowEnd());
         }
 
-        /** Its last bucket ends where the finding's begins, its first begins where the finding's ends, or both overlap. */
+        /**
+         * Its last bucket ends where the finding's begins, its first begins where the finding's ends, or both
+         * overlap.
+         */
         boolean touches(IncidentRepository.UnlinkedFinding finding) {
             return !windowStart.isAfter(finding.windowEnd()) && !windowEnd.isBefore(finding.windowStart());
         }

@@ -50,7 +50,9 @@ class NetworkEventStore {
     /** The device buckets of a batch copied straight in, for the next incremental detection run. */
     private static final String BACKLOG_OF_COPIED_BATCH = """
             INSERT INTO detection_backlog (device_name, bucket_start, bucket_end)
-            SELECT b.device_name, to_timestamp(b.start_seconds), to_timestamp(b.start_seconds) + make_interval(mins => ?)
+            SELECT b.device_name,
+                   to_timestamp(b.start_seconds),
+                   to_timestamp(b.start_seconds) + make_interval(mins => ?)
             FROM unnest(?::text[], ?::bigint[]) AS b (device_name, start_seconds)""";
 
     /*

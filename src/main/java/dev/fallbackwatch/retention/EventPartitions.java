@@ -20,6 +20,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 class EventPartitions {
 
+    private static final String EXPIRED_DEFAULT_EVENTS_DELETED = """
+            DELETE FROM network_event_default
+            WHERE event_time <= ?
+              AND received_at <= now() - make_interval(secs => ?)""";
+
     private static final Pattern DAILY_NAME = Pattern.compile("network_event_p(\\d{8})");
 
     private static final DateTimeFormatter NAME_DAY = DateTimeFormatter.BASIC_ISO_DATE;
@@ -76,10 +81,7 @@ class EventPartitions {
      * {@code grace} ago, by the database's clock, which stamped their arrival; returns how many.
      */
     long deleteFromDefault(Instant cutoff, Duration grace) {
-        return jdbc.update("""
-                DELETE FROM network_event_default
-                WHERE event_time <= ?
-                  AND received_at <= now() - make_interval(secs => ?)""", cutoff.atOffset(ZoneOffset.UTC), grace.toSeconds());
+        return jdbc.update(EXPIRED_DEFAULT_EVENTS_DELETED, cutoff.atOffset(ZoneOffset.UTC), grace.toSeconds());
     }
 
     /** Waits at most this long for a table lock, so that maintenance never queues ingest behind a long run. */

@@ -151,11 +151,12 @@ class WebhookDeliveryStore {
 
     /** Deletes deliveries that settled, delivered or failed, at or before {@code settledBefore}; returns how many. */
     int deleteSettled(Instant settledBefore) {
-        return jdbc.update(
-                """
+        MapSqlParameterSource params =
+                new MapSqlParameterSource("settledBefore", WebhookSubscriptionStore.utc(settledBefore));
+        return jdbc.update("""
                 DELETE FROM webhook_delivery
                 WHERE status IN ('DELIVERED', 'FAILED')
-                  AND last_attempt_at <= :settledBefore""", new MapSqlParameterSource("settledBefore", WebhookSubscriptionStore.utc(settledBefore)));
+                  AND last_attempt_at <= :settledBefore""", params);
     }
 
     Optional<WebhookDelivery> find(long subscriptionId, UUID id) {

@@ -92,10 +92,9 @@ public abstract class PostgresIntegrationTest {
         transaction.executeWithoutResult(status -> {
             jdbc.queryForObject("SELECT pg_advisory_xact_lock(1008)", Object.class);
             jdbc.execute("DELETE FROM api_key WHERE name <> 'admin (configuration)'");
-            jdbc.execute(
-                    "TRUNCATE network_event, detection_backlog, finding, detection_run, settings_audit, process_exclusion,"
-                            + " destination_exclusion, detection_port, detection_threshold, webhook_subscription,"
-                            + " webhook_delivery RESTART IDENTITY CASCADE");
+            jdbc.execute("TRUNCATE network_event, detection_backlog, finding, detection_run, settings_audit,"
+                    + " process_exclusion, destination_exclusion, detection_port, detection_threshold,"
+                    + " webhook_subscription, webhook_delivery RESTART IDENTITY CASCADE");
         });
         jdbc.execute("INSERT INTO detection_threshold SELECT * FROM pristine_threshold");
         jdbc.execute("INSERT INTO detection_port SELECT * FROM pristine_port");
